@@ -1,0 +1,28 @@
+// Wires the subcommands into one program. Commander's own errors (unknown
+// option, bad value) become one line and exit code 64.
+import { Command, CommanderError } from 'commander';
+import { generateCommand } from './commands/generate.js';
+import { processCommand } from './commands/process.js';
+import { ExitCode } from './errors.js';
+import { log } from './log.js';
+
+const program = new Command('order-batch')
+  .description('Batch invoicing: order files in, invoices out, exact to the cent')
+  .version('0.1.0');
+
+// Commander would print its own "error: ..." line too; one line is enough.
+const silentErrors = { outputError: () => undefined };
+for (const command of [processCommand(), generateCommand()]) {
+  program.addCommand(command.exitOverride().configureOutput(silentErrors));
+}
+program.exitOverride().configureOutput(silentErrors);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
+  if (quiet.includes(error.code)) process.exit(ExitCode.ok);
+  log(error.message.replace(/^error: /, ''));
+  process.exitCode = ExitCode.usage;
+}

@@ -1,0 +1,189 @@
+// The primary's side of the engine: cuts the input into chunks grouped in
+// shards, hands shards to one forked process per core (or runs them here
+// for a small input), redoes the work of a process that dies, and feeds
+// every report to the chain in input order.
+import cluster, { type Worker } from 'node:cluster';
+import { fileURLToPath } from 'node:url';
+import { internalError } from '../errors.js';
+import { ChunkChain } from './chain.js';
+import { runChunk } from './run-chunk.js';
+import type { FromShard, ToShard } from './shard-process.js';
+import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
+
+/** How the chunks of a run are cut and spread. */
+export interface EngineOptions {
+  processes: number;
+  threads: number;
+  chunkBytes: number;
+  dataStart: number;
+  headerLines: number;
+  inputName: string;
+  /** Run in this process, without forking: for inputs too small to share. */
+  inline: boolean;
+  onChunk?: (report: ChunkReport) => void;
+  signal?: AbortSignal;
+}
+
+const SHARD_ATTEMPTS = 3;
+const SHARDS_PER_PROCESS = 4;
+// A chunk that takes this long is stuck, not slow: its thread is ended.
+const TASK_TIMEOUT_MS = 10 * 60_000;
+
+/** Processes every chunk of the input; resolves when all are accepted. */
+export async function runChunks(job: JobSpec, options: EngineOptions): Promise<ChunkChain> {
+  const tasks = planChunks(options.dataStart, job.fileBytes, options.chunkBytes);
+  const chain = new ChunkChain(tasks, options.dataStart, options.headerLines, options.inputName);
+  if (tasks.length === 0) return chain;
+  if (options.inline) {
+    runInline(job, tasks, chain, options);
+    return chain;
+  }
+  await runOnProcesses(job, tasks, chain, options);
+  return chain;
+}
+
+/** Cuts [dataStart, fileBytes) into chunks of `chunkBytes` (at least 1). */
+export function planChunks(dataStart: number, fileBytes: number, chunkBytes: number): ChunkTask[] {
+  const tasks: ChunkTask[] = [];
+  for (let start = dataStart; start < fileBytes; start += chunkBytes) {
+    const nominalEnd = Math.min(start + chunkBytes, fileBytes);
+    tasks.push({ index: tasks.length, nominalStart: start, nominalEnd, attempt: 1 });
+  }
+  if (tasks.length > 0) tasks[0].exactStart = dataStart;
+  return tasks;
+}
+
+function runInline(job: JobSpec, tasks: ChunkTask[], chain: ChunkChain, options: EngineOptions) {
+  const queue = [...tasks];
+  while (queue.length > 0) {
+    const report = runChunk(job, queue.shift()!);
+    options.onChunk?.(report);
+    const redo = chain.offer(report);
+    if (redo) queue.unshift(redo);
+  }
+}
+
+interface Shard {
+  id: number;
+  tasks: ChunkTask[];
+  attempt: number;
+  reported: Set<number>;
+}
+
+function runOnProcesses(
+  job: JobSpec,
+  tasks: ChunkTask[],
+  chain: ChunkChain,
+  options: EngineOptions,
+): Promise<void> {
+  const shardSize = Math.max(1, Math.ceil(tasks.length / (options.processes * SHARDS_PER_PROCESS)));
+  const queue: Shard[] = [];
+  for (let i = 0; i < tasks.length; i += shardSize) {
+    queue.push({ id: queue.length, tasks: tasks.slice(i, i + shardSize), attempt: 1, reported: new Set() });
+  }
+  const shards = [...queue];
+  // Shards held by each process that said it is ready.
+  const busy = new Map<Worker, Set<Shard>>();
+  const workers = new Set<Worker>();
+  let forks = 0;
+  let finished = false;
+
+  cluster.setupPrimary({
+    exec: fileURLToPath(new URL('./shard-process.js', import.meta.url)),
+    serialization: 'advanced',
+  });
+
+  return new Promise<void>((resolve, reject) => {
+    const finish = (error?: Error) => {
+      if (finished) return;
+      finished = true;
+      for (const worker of workers) worker.process.kill('SIGTERM');
+      if (error) reject(error);
+      else resolve();
+    };
+    options.signal?.addEventListener('abort', () => finish(options.signal!.reason as Error), {
+      once: true,
+    });
+
+    const fork = () => {
+      // A process that cannot even start would otherwise be forked forever.
+      if (++forks > options.processes * (SHARD_ATTEMPTS + 1)) {
+        finish(internalError('shard processes keep failing to start'));
+        return;
+      }
+      const worker = cluster.fork({ ORDER_BATCH_PROCESS: String(forks) });
+      workers.add(worker);
+      worker.on('message', (message: FromShard) => onMessage(worker, message));
+      worker.on('exit', (code, signal) => onExit(worker, signal ?? `exit code ${code}`));
+    };
+
+    const dispatch = () => {
+      for (const [worker, held] of busy) {
+        while (held.size < 2 && queue.length > 0) {
+          const shard = queue.shift()!;
+          held.add(shard);
+          const left = shard.tasks.filter((task) => !shard.reported.has(task.index));
+          send(worker, { type: 'shard', shard: shard.id, attempt: shard.attempt, tasks: left });
+        }
+      }
+    };
+
+    const retry = (shard: Shard, why: string) => {
+      if (shard.attempt >= SHARD_ATTEMPTS) {
+        finish(internalError(`shard ${shard.id} failed ${SHARD_ATTEMPTS} times (${why})`));
+        return;
+      }
+      shard.attempt++;
+      queue.unshift(shard);
+    };
+
+    const onMessage = (worker: Worker, message: FromShard) => {
+      if (finished) return;
+      if (message.type === 'ready') {
+        send(worker, { type: 'job', job, threads: options.threads, taskTimeoutMs: TASK_TIMEOUT_MS });
+        busy.set(worker, new Set());
+        dispatch();
+        return;
+      }
+      const shard = shards[message.shard];
+      if (!shard || message.attempt !== shard.attempt) return;
+      if (message.type === 'chunk') {
+        shard.reported.add(message.report.index);
+        options.onChunk?.(message.report);
+        try {
+          const redo = chain.offer(message.report);
+          if (redo) {
+            shards.push({ id: shards.length, tasks: [redo], attempt: 1, reported: new Set() });
+            queue.unshift(shards[shards.length - 1]);
+          }
+        } catch (error) {
+          finish(error as Error);
+          return;
+        }
+        if (chain.complete) finish();
+      } else {
+        busy.get(worker)?.delete(shard);
+        if (message.type === 'shard-failed') retry(shard, message.message);
+      }
+      dispatch();
+    };
+
+    const onExit = (worker: Worker, why: string) => {
+      const held = busy.get(worker) ?? new Set<Shard>();
+      busy.delete(worker);
+      workers.delete(worker);
+      if (finished) return;
+      for (const shard of held) retry(shard, `its process ended by ${why}`);
+      if (finished) return;
+      fork();
+      dispatch();
+    };
+
+    for (let i = 0; i < options.processes; i++) fork();
+    dispatch();
+  });
+}
+
+function send(worker: Worker, message: ToShard): void {
+  worker.send(message);
+}

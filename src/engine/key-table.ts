@@ -1,0 +1,61 @@
+// Which order id hashes stand in more than one chunk. An open-addressing
+// table over typed arrays: 12 bytes an order id at most half full, where a
+// Map of strings would take ten times that.
+// Shortcoming: it holds one entry per distinct order id of the file, so a
+// file of hundreds of millions of orders needs gigabytes here; partitioning
+// the hashes into spill files by their top bits would bound it.
+
+const EMPTY = 0;
+const MANY = -1;
+
+/** A set of order id hashes (non-zero), each with its first chunk. */
+export class KeyTable {
+  #hashes = new Float64Array(1 << 16);
+  #chunks = new Int32Array(1 << 16);
+  #size = 0;
+
+  /** Notes that `hash` stands in `chunk`. */
+  add(hash: number, chunk: number): void {
+    if (this.#size * 2 >= this.#hashes.length) this.#grow();
+    const slot = this.#slotOf(hash);
+    if (this.#hashes[slot] === EMPTY) {
+      this.#hashes[slot] = hash;
+      this.#chunks[slot] = chunk;
+      this.#size++;
+    } else if (this.#chunks[slot] !== chunk) {
+      this.#chunks[slot] = MANY;
+    }
+  }
+
+  /** Whether `hash` stands in more than one chunk. */
+  inManyChunks(hash: number): boolean {
+    const slot = this.#slotOf(hash);
+    return this.#hashes[slot] === hash && this.#chunks[slot] === MANY;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  #slotOf(hash: number): number {
+    const mask = this.#hashes.length - 1;
+    let slot = (hash % 0x40000000) & mask;
+    while (this.#hashes[slot] !== EMPTY && this.#hashes[slot] !== hash) {
+      slot = (slot + 1) & mask;
+    }
+    return slot;
+  }
+
+  #grow(): void {
+    const hashes = this.#hashes;
+    const chunks = this.#chunks;
+    this.#hashes = new Float64Array(hashes.length * 2);
+    this.#chunks = new Int32Array(hashes.length * 2);
+    for (let i = 0; i < hashes.length; i++) {
+      if (hashes[i] === EMPTY) continue;
+      const slot = this.#slotOf(hashes[i]);
+      this.#hashes[slot] = hashes[i];
+      this.#chunks[slot] = chunks[i];
+    }
+  }
+}

@@ -1,0 +1,94 @@
+// Processes one chunk where it runs (a pool thread, or the primary for
+// small inputs): finds its first record, reads its bytes, settles its
+// orders and spills the result.
+import { openSync } from 'node:fs';
+import { ChunkProcessor } from '../orders/chunk.js';
+import { Rules } from '../orders/rules.js';
+import { settleChunk } from '../orders/settle-chunk.js';
+import { readAt, writeSpill } from './spill.js';
+import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
+
+// Read past the chunk's end so that the record crossing it is usually
+// complete in the first read; longer records make the read grow.
+const SLACK_BYTES = 64 * 1024;
+const LF = 0x0a;
+
+const openFiles = new Map<string, number>();
+
+/** Runs a chunk task to its report. */
+export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
+  const fd = openFileOnce(job.inputPath);
+  const rules = new Rules(job.settings);
+  const start = task.exactStart ?? guessRecordStart(fd, task.nominalStart, job);
+  const processor = new ChunkProcessor(rules, start, task.nominalEnd);
+
+  let want = Math.max(task.nominalEnd - start, 0) + SLACK_BYTES;
+  while (!processor.done && !processor.fatal) {
+    const position = processor.position;
+    const length = Math.min(want, job.fileBytes - position);
+    const bytes = readAt(fd, position, length);
+    processor.feed(bytes, position, position + length >= job.fileBytes);
+    // No record finished in these bytes: one is longer, read more at once.
+    want =
+      processor.position === position
+        ? want * 2
+        : Math.max(task.nominalEnd - processor.position, 0) + SLACK_BYTES;
+  }
+
+  const outcome = settleChunk(processor, start, (from, to) => readAt(fd, from, to - from));
+  const spillPath = `${job.spillDir}/chunk-${task.index}-${task.attempt}.bin`;
+  const written = outcome.fatal ? emptySpill() : writeSpill(spillPath, outcome);
+  return {
+    index: task.index,
+    attempt: task.attempt,
+    start: outcome.start,
+    end: outcome.end,
+    newlines: outcome.newlines,
+    fatal: outcome.fatal,
+    rows: outcome.rows,
+    invoicedRows: outcome.invoicedRows,
+    rejectedRows: outcome.rejectedRows,
+    invoices: outcome.invoices,
+    rejectedOrders: outcome.rejectedOrders,
+    totals: outcome.totals,
+    spillPath,
+    orders: outcome.hashes.length,
+    rejects: outcome.rejectLines.length,
+    runs: outcome.runs.length / 4,
+    hashes: outcome.hashes,
+    ...written,
+  };
+}
+
+function emptySpill() {
+  return { invoiceBytes: 0, rejectBytes: 0, invoiceAscii: true, rejectAscii: true };
+}
+
+/**
+ * The first record start at or after `offset`, guessing that the line end
+ * before it is not inside quotes. The merge checks the guess against where
+ * the previous chunk's last record really ended, and redoes a wrong one.
+ */
+function guessRecordStart(fd: number, offset: number, job: JobSpec): number {
+  if (offset >= job.fileBytes) return job.fileBytes;
+  let position = offset - 1;
+  let block = 4096;
+  while (position < job.fileBytes) {
+    const length = Math.min(block, job.fileBytes - position);
+    const bytes = readAt(fd, position, length);
+    const lf = bytes.indexOf(LF);
+    if (lf >= 0) return position + lf + 1;
+    position += length;
+    block *= 2;
+  }
+  return job.fileBytes;
+}
+
+function openFileOnce(path: string): number {
+  let fd = openFiles.get(path);
+  if (fd === undefined) {
+    fd = openSync(path, 'r');
+    openFiles.set(path, fd);
+  }
+  return fd;
+}

@@ -1,0 +1,85 @@
+// A shard process, forked by the primary: runs the chunks of each shard it
+// is handed on its piscina thread pool and reports each chunk as it ends.
+// It exits when the primary goes away, so no process outlives a run.
+import { Piscina } from 'piscina';
+import { log, setLogPrefix } from '../log.js';
+import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
+
+/** Messages from the primary. */
+export type ToShard =
+  | { type: 'job'; job: JobSpec; threads: number; taskTimeoutMs: number }
+  | { type: 'shard'; shard: number; attempt: number; tasks: ChunkTask[] };
+
+/** Messages to the primary. */
+export type FromShard =
+  | { type: 'ready' }
+  | { type: 'chunk'; shard: number; attempt: number; report: ChunkReport }
+  | { type: 'shard-done'; shard: number; attempt: number }
+  | { type: 'shard-failed'; shard: number; attempt: number; message: string };
+
+const THREAD_ATTEMPTS = 3;
+
+let job: JobSpec | undefined;
+let pool: Piscina | undefined;
+let taskTimeoutMs = 0;
+
+setLogPrefix(`order-batch [process ${process.env.ORDER_BATCH_PROCESS ?? '?'}]`);
+process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => exitNow());
+process.on('SIGINT', () => undefined); // the primary decides what a ^C ends
+process.on('message', (message: ToShard) => {
+  if (message.type === 'job') {
+    job = message.job;
+    taskTimeoutMs = message.taskTimeoutMs;
+    pool = new Piscina({
+      filename: new URL('./thread.js', import.meta.url).href,
+      minThreads: message.threads,
+      maxThreads: message.threads,
+      idleTimeout: 60_000,
+    });
+    pool.on('error', (error) => {
+      log(`thread pool failed: ${(error as Error).message}`);
+      process.exit(70);
+    });
+    return;
+  }
+  void runShard(message.shard, message.attempt, message.tasks);
+});
+// Messages sent before the listener above existed would be lost: the
+// primary sends nothing until this process says it is listening.
+send({ type: 'ready' });
+
+async function runShard(shard: number, attempt: number, tasks: ChunkTask[]) {
+  try {
+    await Promise.all(tasks.map(async (task) => {
+      const report = await runWithRetries(task);
+      send({ type: 'chunk', shard, attempt, report });
+    }));
+    send({ type: 'shard-done', shard, attempt });
+  } catch (error) {
+    send({ type: 'shard-failed', shard, attempt, message: (error as Error).message });
+  }
+}
+
+// A thread that dies (a crash, or out of heap) fails only its task; the
+// chunk is run again on a fresh thread, up to THREAD_ATTEMPTS times.
+async function runWithRetries(task: ChunkTask): Promise<ChunkReport> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const signal = AbortSignal.timeout(taskTimeoutMs);
+      const tries = { ...task, attempt: task.attempt * 10 + attempt };
+      return (await pool!.run({ job, task: tries }, { signal })) as ChunkReport;
+    } catch (error) {
+      if (attempt >= THREAD_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function send(message: FromShard): void {
+  process.send?.(message);
+}
+
+function exitNow(): void {
+  void pool?.destroy();
+  process.exit(143);
+}

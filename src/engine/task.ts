@@ -1,0 +1,46 @@
+// What travels between the primary, the shard processes and their threads:
+// byte ranges out, one report a chunk back. Never a message per row.
+import type { ChunkFatal } from '../orders/chunk.js';
+import type { ChunkSettings } from '../orders/rules.js';
+import type { Counts } from '../orders/settle-chunk.js';
+import type { TotalsRecord } from '../orders/totals.js';
+
+/** The run's fixed facts, sent once to every process. */
+export interface JobSpec {
+  /** The file read (standard input and .gz are first spooled to one). */
+  inputPath: string;
+  fileBytes: number;
+  spillDir: string;
+  settings: ChunkSettings;
+}
+
+/** One chunk: the records starting in [nominalStart, nominalEnd). */
+export interface ChunkTask {
+  index: number;
+  nominalStart: number;
+  nominalEnd: number;
+  /** Where its first record really starts, once the merge knows. */
+  exactStart?: number;
+  attempt: number;
+}
+
+/** A processed chunk, its output left in a spill file. */
+export interface ChunkReport extends Counts {
+  index: number;
+  attempt: number;
+  start: number;
+  end: number;
+  newlines: number;
+  fatal?: ChunkFatal;
+  totals: TotalsRecord;
+  spillPath: string;
+  orders: number;
+  rejects: number;
+  runs: number;
+  invoiceBytes: number;
+  rejectBytes: number;
+  /** Invoice text is ASCII, so its character offsets are byte offsets. */
+  invoiceAscii: boolean;
+  rejectAscii: boolean;
+  hashes: Float64Array;
+}

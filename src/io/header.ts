@@ -1,0 +1,120 @@
+// Reads the CSV header with csv-parse (it is one record, so speed does not
+// matter there) and maps the contract's columns to field positions.
+import { closeSync, openSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { INCOMPLETE, RecordFields, scanRecord } from '../csv/scan.js';
+import { unusableInput } from '../errors.js';
+import type { ColumnIndexes } from '../orders/rules.js';
+import { readAt } from '../engine/spill.js';
+
+/** Where the data starts and which field holds which column. */
+export interface InputLayout {
+  dataStart: number;
+  /** Line ends before dataStart: the header's, and a BOM's none. */
+  headerLines: number;
+  columns: ColumnIndexes;
+  fieldCount: number;
+}
+
+const ALIASES: Record<string, keyof ColumnIndexes> = {
+  order_id: 'orderId',
+  id: 'orderId',
+  quantity: 'quantity',
+  unit_price: 'unitPrice',
+  price: 'unitPrice',
+  currency: 'currency',
+  region: 'region',
+  customer_id: 'customerId',
+};
+const REQUIRED: Array<[keyof ColumnIndexes, string]> = [
+  ['orderId', 'order_id'],
+  ['quantity', 'quantity'],
+  ['unitPrice', 'unit_price'],
+];
+const LF = 0x0a;
+
+/** Where the records of a JSON lines file start: after any BOM. */
+export function jsonLayout(path: string, fileBytes: number, name: string): InputLayout {
+  const start = bomLength(path, fileBytes);
+  if (fileBytes - start === 0) throw unusableInput(name, 'the file is empty');
+  const none: ColumnIndexes = {
+    orderId: -1, quantity: -1, unitPrice: -1, currency: -1, region: -1, customerId: -1,
+  };
+  return { dataStart: start, headerLines: 0, columns: none, fieldCount: 0 };
+}
+
+/** Reads and checks the CSV header. */
+export function readCsvLayout(
+  path: string,
+  fileBytes: number,
+  delimiter: number,
+  maxRecordBytes: number,
+  name: string,
+): InputLayout {
+  const length = Math.min(fileBytes, maxRecordBytes + 3);
+  const bytes = readFirst(path, length);
+  let pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const atEof = length === fileBytes;
+  const fields = new RecordFields();
+  let lines = 0;
+  for (;;) {
+    if (pos >= bytes.length) throw unusableInput(name, 'the file is empty: it has no header');
+    const next = scanRecord(bytes, pos, bytes.length, delimiter, atEof, fields);
+    if (next === INCOMPLETE) {
+      throw unusableInput(
+        name,
+        atEof
+          ? `a quote in the header (line ${lines + 1}) is never closed`
+          : `the header is longer than --max-record-size (${maxRecordBytes} bytes)`,
+      );
+    }
+    const blank = fields.count === 1 && fields.recordEnd === pos;
+    lines += fields.innerNewlines + (bytes[next - 1] === LF ? 1 : 0);
+    if (!blank) {
+      const text = bytes.toString('utf8', pos, fields.recordEnd);
+      return { dataStart: next, headerLines: lines, ...mapColumns(text, delimiter, name) };
+    }
+    pos = next;
+  }
+}
+
+function mapColumns(headerText: string, delimiter: number, name: string) {
+  const [names] = parse(headerText, { delimiter: String.fromCharCode(delimiter) }) as string[][];
+  const columns: ColumnIndexes = {
+    orderId: -1, quantity: -1, unitPrice: -1, currency: -1, region: -1, customerId: -1,
+  };
+  const seen = new Map<keyof ColumnIndexes, string>();
+  names.forEach((raw, index) => {
+    const column = ALIASES[raw.trim().toLowerCase()];
+    if (!column) return;
+    const earlier = seen.get(column);
+    if (earlier !== undefined) {
+      throw unusableInput(
+        name,
+        `the header names one column twice ('${earlier}' and '${raw.trim()}'); keep one`,
+      );
+    }
+    seen.set(column, raw.trim());
+    columns[column] = index;
+  });
+  for (const [column, label] of REQUIRED) {
+    if (columns[column] < 0) {
+      throw unusableInput(name, `the header has no '${label}' column (line 1)`);
+    }
+  }
+  return { columns, fieldCount: names.length };
+}
+
+function bomLength(path: string, fileBytes: number): number {
+  const head = readFirst(path, Math.min(3, fileBytes));
+  return head.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+}
+
+function readFirst(path: string, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    return readAt(fd, 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,82 @@
+// Finds the input and its format, and makes it a file that can be read by
+// byte range: standard input and .gz are first spooled, decompressed, to a
+// temporary file beside the outputs. That costs one sequential pass and the
+// disk space, and lets every kind of input be cut into chunks the same way.
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { missingInput, unusableInput, usageError } from '../errors.js';
+import type { InputFormat } from '../orders/rules.js';
+
+/** The input as a readable file. */
+export interface PreparedInput {
+  /** The name the user gave, for messages and the summary. */
+  name: string;
+  path: string;
+  fileBytes: number;
+  /** Bytes of the input as given (compressed for .gz). */
+  sourceBytes: number;
+  format: InputFormat;
+}
+
+/** The format named by a file name, or undefined. */
+export function formatFromName(name: string): InputFormat | undefined {
+  const plain = name.replace(/\.gz$/i, '').toLowerCase();
+  if (plain.endsWith('.csv')) return 'csv';
+  if (plain.endsWith('.jsonl') || plain.endsWith('.ndjson')) return 'jsonl';
+  return undefined;
+}
+
+/** Resolves the input; spools standard input and .gz files to `spoolPath`. */
+export async function prepareInput(
+  name: string,
+  format: InputFormat | undefined,
+  spoolPath: string,
+  onSourceBytes: (bytes: number, total: number) => void,
+): Promise<PreparedInput> {
+  const resolved = format ?? formatFromName(name);
+  if (!resolved) {
+    throw usageError(
+      name === '-'
+        ? 'standard input needs --input-format csv or jsonl'
+        : `cannot tell the format of ${name}; name it .csv or .jsonl, or give --input-format`,
+    );
+  }
+  const gzip = /\.gz$/i.test(name);
+  if (name !== '-' && !gzip) {
+    return { name, path: name, fileBytes: sizeOf(name), sourceBytes: sizeOf(name), format: resolved };
+  }
+
+  const total = name === '-' ? 0 : sizeOf(name);
+  let sourceBytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sourceBytes += chunk.length;
+      onSourceBytes(sourceBytes, total);
+      done(null, chunk);
+    },
+  });
+  const source: NodeJS.ReadableStream = name === '-' ? process.stdin : createReadStream(name);
+  const sink = createWriteStream(spoolPath);
+  try {
+    if (gzip) await pipeline(source, counter, createGunzip(), sink);
+    else await pipeline(source, counter, sink);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code?.startsWith('Z_')) {
+      throw unusableInput(name, `it is not valid gzip (${(error as Error).message})`);
+    }
+    throw missingInput(name, error);
+  }
+  return { name, path: spoolPath, fileBytes: sizeOf(spoolPath), sourceBytes, format: resolved };
+}
+
+function sizeOf(path: string): number {
+  try {
+    const stats = statSync(path);
+    if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return stats.size;
+  } catch (error) {
+    throw missingInput(path, error);
+  }
+}

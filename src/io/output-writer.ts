@@ -1,0 +1,36 @@
+// Buffered writes to a file descriptor, in blocks, so that a merge writing
+// millions of short pieces makes few system calls.
+import { writeSync } from 'node:fs';
+
+const BLOCK_BYTES = 1 << 20;
+
+/** Collects text and bytes and writes them in blocks of about 1 MiB. */
+export class OutputWriter {
+  readonly #fd: number;
+  #pending: Array<string | Uint8Array> = [];
+  #pendingBytes = 0;
+  bytesWritten = 0;
+
+  constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  write(data: string | Uint8Array): void {
+    if (data.length === 0) return;
+    this.#pending.push(data);
+    this.#pendingBytes += data.length;
+    if (this.#pendingBytes >= BLOCK_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const parts = this.#pending.map((part) => (typeof part === 'string' ? Buffer.from(part) : part));
+    const block = Buffer.concat(parts);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    for (let done = 0; done < block.length; ) {
+      done += writeSync(this.#fd, block, done, block.length - done);
+    }
+    this.bytesWritten += block.length;
+  }
+}

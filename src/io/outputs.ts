@@ -1,0 +1,175 @@
+// The run's outputs: each written under a temporary name beside its target
+// and renamed into place when complete, the summary last; a lock file that
+// keeps two runs from writing the same outputs; and the clean-up that
+// leaves nothing behind when a run stops early.
+import {
+  closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync,
+  rmSync, writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { cannotCreate, ioError, OrderBatchError } from '../errors.js';
+
+/** Where each output goes; `invoices` may be "-" for standard output. */
+export interface OutputPaths {
+  invoices: string;
+  rejects: string;
+  summary: string;
+}
+
+/** The default output paths beside `input` (in the working folder for "-"). */
+export function defaultOutputPaths(input: string, invoiceExtension: 'csv' | 'jsonl'): OutputPaths {
+  const base = input === '-' ? 'stdin' : input.replace(/\.(csv|jsonl|ndjson)(\.gz)?$/i, '');
+  return {
+    invoices: `${base}.invoices.${invoiceExtension}`,
+    rejects: `${base}.rejects.csv`,
+    summary: `${base}.summary.json`,
+  };
+}
+
+/** The temporary name of a target, marked with this process's pid. */
+export function temporaryPath(target: string, pid = process.pid): string {
+  return `${target}.${pid}.tmp`;
+}
+
+/** Owns a run's lock, temporary files and spill folder until commit. */
+export class OutputSet {
+  readonly paths: OutputPaths;
+  readonly spillDir: string;
+  readonly #lockPath: string;
+  readonly #temporaries: string[] = [];
+  #locked = false;
+
+  constructor(paths: OutputPaths) {
+    this.paths = paths;
+    const anchor = paths.invoices === '-' ? paths.rejects : paths.invoices;
+    this.#lockPath = `${anchor}.lock`;
+    this.spillDir = `${paths.rejects}.${process.pid}.tmp.d`;
+  }
+
+  /**
+   * Takes the lock, or fails with exit 75 naming the run that holds it. A
+   * lock whose run is gone is taken over, and that run's leftovers removed.
+   */
+  lock(): void {
+    for (let tries = 0; tries < 2; tries++) {
+      try {
+        writeFileSync(this.#lockPath, `${process.pid}\n`, { flag: 'wx' });
+        this.#locked = true;
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw cannotCreate(this.#lockPath, error);
+        }
+      }
+      const holder = Number.parseInt(readFileSync(this.#lockPath, 'utf8'), 10);
+      if (Number.isInteger(holder) && isRunning(holder)) {
+        throw new OrderBatchError(
+          'OB_LOCKED',
+          `Cannot write ${this.#lockTarget()}: another run (pid ${holder}) is writing it; ` +
+            'wait for it to end, or stop it',
+        );
+      }
+      this.#removeLeftoversOf(holder);
+      rmSync(this.#lockPath, { force: true });
+    }
+    throw new OrderBatchError('OB_LOCKED', `Cannot take the lock ${this.#lockPath}; try again`);
+  }
+
+  /** Creates the spill folder and the temporary file of each output. */
+  openTemporaries(): { invoices: number; rejects: number } {
+    try {
+      mkdirSync(this.spillDir, { recursive: true });
+    } catch (error) {
+      throw cannotCreate(this.spillDir, error);
+    }
+    return {
+      invoices: this.#open(this.paths.invoices === '-' ? join(this.spillDir, 'invoices') : this.paths.invoices),
+      rejects: this.#open(this.paths.rejects),
+    };
+  }
+
+  /** The temporary path of the invoices (inside the spill dir for "-"). */
+  get invoicesTemporary(): string {
+    return this.paths.invoices === '-'
+      ? join(this.spillDir, 'invoices')
+      : temporaryPath(this.paths.invoices);
+  }
+
+  /** Renames the invoices and rejects into place, then writes the summary. */
+  publish(summaryText: string | undefined): void {
+    try {
+      if (this.paths.invoices !== '-') {
+        renameSync(temporaryPath(this.paths.invoices), this.paths.invoices);
+      }
+      renameSync(temporaryPath(this.paths.rejects), this.paths.rejects);
+      if (summaryText !== undefined) {
+        const temporary = temporaryPath(this.paths.summary);
+        this.#temporaries.push(temporary);
+        writeFileSync(temporary, summaryText);
+        renameSync(temporary, this.paths.summary);
+      }
+    } catch (error) {
+      throw ioError(this.paths.summary, error);
+    }
+  }
+
+  /** Removes temporary files, the spill folder and the lock. */
+  cleanUp(): void {
+    for (const path of this.#temporaries) rmSync(path, { force: true });
+    rmSync(this.spillDir, { recursive: true, force: true });
+    if (this.#locked) rmSync(this.#lockPath, { force: true });
+    this.#locked = false;
+  }
+
+  #open(target: string): number {
+    const path = target.startsWith(this.spillDir) ? target : temporaryPath(target);
+    try {
+      const fd = openSync(path, 'w');
+      this.#temporaries.push(path);
+      return fd;
+    } catch (error) {
+      throw cannotCreate(target, error);
+    }
+  }
+
+  #lockTarget(): string {
+    return this.paths.invoices === '-' ? this.paths.rejects : this.paths.invoices;
+  }
+
+  // A run killed outright leaves its temporary files; the next run that
+  // takes over its lock removes them.
+  #removeLeftoversOf(pid: number): void {
+    if (!Number.isInteger(pid)) return;
+    for (const target of Object.values(this.paths)) {
+      if (target === '-') continue;
+      rmSync(temporaryPath(target, pid), { force: true });
+    }
+    const folder = dirname(this.paths.rejects);
+    const spill = `${basename(this.paths.rejects)}.${pid}.tmp.d`;
+    if (existsSync(join(folder, spill))) rmSync(join(folder, spill), { recursive: true, force: true });
+  }
+}
+
+/** Closes a descriptor, ignoring one already closed. */
+export function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
+
+// Whether the lock's run is alive. A pid can be reused once its run is
+// gone, so where /proc tells, the process must also be an order-batch.
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('order-batch');
+  } catch {
+    return true;
+  }
+}

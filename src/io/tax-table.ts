@@ -1,0 +1,37 @@
+// Reads a --tax-table file (CSV with columns region,rate) with csv-parse.
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { missingInput, unusableInput } from '../errors.js';
+import { parseTaxRate, type TaxRate } from '../money/tax.js';
+
+/** The table's rows as region and rate; `*` is the fallback region. */
+export function readTaxTable(path: string): Array<[string, TaxRate]> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw missingInput(path, error);
+  }
+  let records: Array<Record<string, string>>;
+  try {
+    records = parse(text, { columns: (h: string[]) => h.map((n) => n.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true });
+  } catch (error) {
+    throw unusableInput(path, `the tax table is not valid CSV (${(error as Error).message})`);
+  }
+  if (records.length === 0 || !('region' in records[0]) || !('rate' in records[0])) {
+    throw unusableInput(path, 'the tax table needs a header with columns region,rate and one row at least');
+  }
+  const seen = new Set<string>();
+  return records.map((record, index) => {
+    const line = index + 2;
+    const rate = parseTaxRate(record.rate ?? '');
+    if (!rate) {
+      throw unusableInput(path, `tax table line ${line}: rate '${record.rate}' is not a plain decimal like 0.19 or 19%`);
+    }
+    if (seen.has(record.region)) {
+      throw unusableInput(path, `tax table line ${line}: region '${record.region}' is listed twice`);
+    }
+    seen.add(record.region);
+    return [record.region, rate];
+  });
+}

@@ -1,0 +1,64 @@
+// Reading field values straight from a record's bytes, without the copies a
+// general CSV parser makes: the hot path of a chunk.
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/** The largest quantity a line may have. */
+export const MAX_QUANTITY = 1_000_000_000;
+
+/** Bounds of a value with surrounding spaces and tabs removed. */
+export function trimStart(bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && (bytes[start] === SPACE || bytes[start] === TAB)) start++;
+  return start;
+}
+
+export function trimEnd(bytes: Uint8Array, start: number, end: number): number {
+  while (end > start && (bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) end--;
+  return end;
+}
+
+/** A field's text; quoted fields lose their doubled quotes. */
+export function decodeText(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  escaped: boolean,
+  ascii: boolean,
+): string {
+  const text = bytes.toString(ascii ? 'latin1' : 'utf8', start, end);
+  return escaped ? text.replaceAll('""', '"') : text;
+}
+
+/** A whole number of units from 1 to MAX_QUANTITY, or -1. */
+export function parseQuantity(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  if (start === end || end - start > 10) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i];
+    if (byte < ZERO || byte > NINE) return -1;
+    value = value * 10 + (byte - ZERO);
+  }
+  return value >= 1 && value <= MAX_QUANTITY ? value : -1;
+}
+
+/** Whether two byte ranges hold the same bytes. */
+export function sameBytes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  otherStart: number,
+  otherEnd: number,
+): boolean {
+  if (end - start !== otherEnd - otherStart) return false;
+  for (let i = start, j = otherStart; i < end; i++, j++) {
+    if (bytes[i] !== bytes[j]) return false;
+  }
+  return true;
+}

@@ -1,0 +1,16 @@
+// A 52-bit hash of an order id, exact in a double. The merge uses it only
+// to find ids that may stand in several chunks; equal hashes are then told
+// apart by the ids themselves, so a collision costs time, never money.
+
+/** Hashes an order id to an integer from 1 to 2^52. */
+export function hashOrderId(key: string): number {
+  let fnv = 0x811c9dc5;
+  let mix = 0x9747b28c;
+  for (let i = 0; i < key.length; i++) {
+    const unit = key.charCodeAt(i);
+    fnv = Math.imul(fnv ^ unit, 0x01000193);
+    mix = Math.imul(mix ^ unit, 0x5bd1e995);
+    mix ^= mix >>> 15;
+  }
+  return (fnv >>> 12) * 0x100000000 + (mix >>> 0) + 1;
+}

@@ -1,0 +1,144 @@
+// One order's lines as seen in one stretch of the input, and what the whole
+// order comes to once every stretch is merged. Pure: no I/O.
+import { computeTaxMinor, type TaxRate } from '../money/tax.js';
+import { Code } from './codes.js';
+import type { Rules } from './rules.js';
+
+const MAX_MINOR = Number.MAX_SAFE_INTEGER;
+
+/** An order's lines within one chunk (or merged from several chunks). */
+export class OrderPartial {
+  readonly key: string;
+  /** The order's place among its chunk's orders, by first line. */
+  readonly index: number;
+  hasValidLine = false;
+  customerId = '';
+  currency = '';
+  region = '';
+  minorDigits = 2;
+  rate: TaxRate | undefined;
+  lines = 0;
+  quantity = 0;
+  subtotalMinor = 0;
+  lineTaxMinor = 0;
+  /** CSV: lines with a code of their own; they reject the order. */
+  badRows = 0;
+  /** JSON lines: lines carrying this id (more than one is a duplicate). */
+  jsonLines = 0;
+  /** JSON lines: the code of the line's worst item, 0 when all are good. */
+  itemCode = 0;
+  mixed = false;
+  outOfRange = false;
+
+  constructor(key: string, index: number) {
+    this.key = key;
+    this.index = index;
+  }
+
+  /** Counts valid lines (one CSV row, or a JSON order's items). */
+  addLines(
+    customerId: string,
+    currency: string,
+    region: string,
+    minorDigits: number,
+    rate: TaxRate,
+    lines: number,
+    quantity: number,
+    amountMinor: number,
+    lineTaxMinor: number,
+  ): void {
+    if (!this.hasValidLine) {
+      this.hasValidLine = true;
+      this.customerId = customerId;
+      this.currency = currency;
+      this.region = region;
+      this.minorDigits = minorDigits;
+      this.rate = rate;
+    } else if (
+      this.customerId !== customerId ||
+      this.currency !== currency ||
+      this.region !== region
+    ) {
+      this.mixed = true;
+    }
+    this.lines += lines;
+    this.quantity += quantity;
+    this.#addAmounts(amountMinor, lineTaxMinor);
+  }
+
+  /** Folds a later stretch of the same order into this one. */
+  merge(later: OrderPartial): void {
+    if (later.hasValidLine) {
+      if (!this.hasValidLine) {
+        this.hasValidLine = true;
+        this.customerId = later.customerId;
+        this.currency = later.currency;
+        this.region = later.region;
+        this.minorDigits = later.minorDigits;
+        this.rate = later.rate;
+      } else if (
+        this.customerId !== later.customerId ||
+        this.currency !== later.currency ||
+        this.region !== later.region
+      ) {
+        this.mixed = true;
+      }
+    }
+    this.lines += later.lines;
+    this.quantity += later.quantity;
+    this.badRows += later.badRows;
+    this.jsonLines += later.jsonLines;
+    this.itemCode ||= later.itemCode;
+    this.mixed ||= later.mixed;
+    this.outOfRange ||= later.outOfRange;
+    this.#addAmounts(later.subtotalMinor, later.lineTaxMinor);
+  }
+
+  // A sum above 2^53 - 1 is inexact in a double, but then the order is
+  // rejected as out of range and the inexact sum is never printed.
+  #addAmounts(amountMinor: number, lineTaxMinor: number): void {
+    this.subtotalMinor += amountMinor;
+    this.lineTaxMinor += lineTaxMinor;
+    if (this.subtotalMinor > MAX_MINOR || this.lineTaxMinor > MAX_MINOR) {
+      this.outOfRange = true;
+    }
+  }
+}
+
+/** What an order comes to: invoiced (code 0) or the code of its lines. */
+export interface Settlement {
+  code: number;
+  taxMinor: number;
+  totalMinor: number;
+}
+
+/** Settles a complete order: its tax and total, or why it is rejected. */
+export function settleOrder(order: OrderPartial, rules: Rules): Settlement {
+  const rejected = (code: number) => ({ code, taxMinor: 0, totalMinor: 0 });
+  if (rules.settings.format === 'jsonl') {
+    if (order.jsonLines > 1) return rejected(Code.duplicateOrder);
+    if (order.itemCode) return rejected(order.itemCode);
+  }
+  if (order.mixed) return rejected(Code.mixedOrder);
+  if (!order.hasValidLine || !order.rate) {
+    return rejected(Code.orderRejected);
+  }
+
+  const taxMinor =
+    rules.settings.tax.rounding === 'line'
+      ? order.lineTaxMinor
+      : computeTaxMinor(order.subtotalMinor, order.rate, rules.settings.rounding);
+  const totalMinor = order.subtotalMinor + taxMinor;
+  if (order.outOfRange || totalMinor > MAX_MINOR) {
+    return rejected(Code.amountOutOfRange);
+  }
+  if (order.badRows > 0) return rejected(Code.orderRejected);
+  return { code: Code.none, taxMinor, totalMinor };
+}
+
+/** The code a line of a settled order gets: its own, or the order's. */
+export function finalLineCode(ownCode: number, settlement: Settlement): number {
+  if (ownCode === 0) return settlement.code;
+  if (settlement.code === 0) return ownCode;
+  return Math.min(ownCode, settlement.code);
+}

@@ -1,0 +1,61 @@
+// The settings a chunk is processed with: what the header said, and the
+// options that shape totals and output. Plain data, so it crosses threads.
+import { minorDigitsOf } from '../money/currency.js';
+import type { RoundingMode, TaxRate } from '../money/tax.js';
+
+export type InputFormat = 'csv' | 'jsonl';
+export type OutputFormat = 'csv' | 'jsonl';
+
+/** Field positions in a CSV record; -1 when the header lacks the column. */
+export interface ColumnIndexes {
+  orderId: number;
+  quantity: number;
+  unitPrice: number;
+  currency: number;
+  region: number;
+  customerId: number;
+}
+
+export interface TaxSettings {
+  /** The rate when no tax table is given. */
+  rate: TaxRate;
+  /** Region to rate, from --tax-table; `*` is the fallback. */
+  table?: Array<[region: string, rate: TaxRate]>;
+  rounding: 'order' | 'line';
+}
+
+/** Everything a worker thread needs to turn records into invoices. */
+export interface ChunkSettings {
+  format: InputFormat;
+  delimiter: number;
+  columns: ColumnIndexes;
+  fieldCount: number;
+  defaultCurrency: string;
+  tax: TaxSettings;
+  rounding: RoundingMode;
+  outputFormat: OutputFormat;
+  formulaGuard: boolean;
+  maxRecordBytes: number;
+}
+
+/** Settings made ready for the hot path: maps instead of lists. */
+export class Rules {
+  readonly settings: ChunkSettings;
+  readonly #rates: Map<string, TaxRate> | undefined;
+  readonly #fallback: TaxRate | undefined;
+  readonly defaultDigits: number;
+
+  constructor(settings: ChunkSettings) {
+    this.settings = settings;
+    const table = settings.tax.table;
+    this.#rates = table ? new Map(table) : undefined;
+    this.#fallback = table ? this.#rates?.get('*') : settings.tax.rate;
+    this.defaultDigits = minorDigitsOf(settings.defaultCurrency) ?? 2;
+  }
+
+  /** The rate for a region, or undefined when the tax table lacks it. */
+  rateOf(region: string): TaxRate | undefined {
+    if (!this.#rates) return this.settings.tax.rate;
+    return this.#rates.get(region) ?? this.#fallback;
+  }
+}

@@ -1,0 +1,158 @@
+// Settles a read chunk: each order's invoice or rejects, the counts, and
+// the index the merge needs (order id hashes, where each order's lines and
+// invoice text are). Orders standing in other chunks too are settled again
+// by the merge, with every stretch of them at hand.
+import { Code, codeName } from './codes.js';
+import type { ChunkFatal, ChunkProcessor } from './chunk.js';
+import { hashOrderId } from './hash.js';
+import { finalLineCode, settleOrder, type Settlement } from './partial.js';
+import { renderInvoice, renderRejectTail } from './render.js';
+import type { RowTable } from './row-table.js';
+import type { Rules } from './rules.js';
+import { CurrencyTotals, type TotalsRecord } from './totals.js';
+
+/** Fetches a record's bytes again, by absolute position. */
+export type ReadRecord = (start: number, end: number) => Buffer;
+
+/** Counts that the merge adds up and corrects. */
+export interface Counts {
+  rows: number;
+  invoicedRows: number;
+  rejectedRows: number;
+  invoices: number;
+  rejectedOrders: number;
+}
+
+/** A chunk's result, as the thread hands it to the merge. */
+export interface ChunkOutcome extends Counts {
+  start: number;
+  end: number;
+  newlines: number;
+  fatal?: ChunkFatal;
+  totals: TotalsRecord;
+  /** Per order, by first line: id hash and end of its invoice text. */
+  hashes: Float64Array;
+  invoiceEnds: Float64Array;
+  invoiceText: string;
+  /** Per reject, in input order: its line, order (or -1), end of text. */
+  rejectLines: Float64Array;
+  rejectOrders: Int32Array;
+  rejectEnds: Float64Array;
+  rejectText: string;
+  /** Runs of each order's lines: order, start, end, line (see RunList). */
+  runs: Float64Array;
+}
+
+const ORDER_MESSAGES: Record<number, string> = {
+  [Code.duplicateOrder]: 'order id stands on more than one line',
+  [Code.mixedOrder]: 'lines of the order disagree on customer_id, currency or region',
+  [Code.amountOutOfRange]: 'order total passes 2^53 - 1 minor units',
+  [Code.orderRejected]: 'another line of the order was rejected',
+};
+
+/** Settles every order of a processed chunk and lays out its output. */
+export function settleChunk(
+  processor: ChunkProcessor,
+  start: number,
+  readRecord: ReadRecord,
+): ChunkOutcome {
+  const { orders, rows, rules } = processor;
+  const settlements = orders.map((order) => settleOrder(order, rules));
+  const totals = new CurrencyTotals();
+  const hashes = new Float64Array(orders.length);
+  const invoiceEnds = new Float64Array(orders.length);
+  let invoiceText = '';
+  let invoices = 0;
+  let invoicedRows = 0;
+  orders.forEach((order, index) => {
+    hashes[index] = hashOrderId(order.key);
+    const settlement = settlements[index];
+    if (settlement.code === Code.none) {
+      invoiceText += renderInvoice(order, settlement, rules);
+      invoices++;
+      invoicedRows += order.jsonLines || order.lines;
+      totals.addInvoice(
+        order.currency,
+        order.subtotalMinor,
+        settlement.taxMinor,
+        settlement.totalMinor,
+      );
+    }
+    invoiceEnds[index] = invoiceText.length;
+  });
+
+  const rejects = layOutRejects(rows, settlements, processor, readRecord);
+  return {
+    start,
+    end: processor.position,
+    newlines: processor.newlines,
+    fatal: processor.fatal,
+    rows: processor.records,
+    invoicedRows,
+    rejectedRows: rejects.lines.length,
+    invoices,
+    rejectedOrders: orders.length - invoices,
+    totals: totals.toRecord(),
+    hashes,
+    invoiceEnds,
+    invoiceText,
+    rejectLines: rejects.lines,
+    rejectOrders: rejects.orders,
+    rejectEnds: rejects.ends,
+    rejectText: rejects.text,
+    runs: processor.runs.toArray(),
+  };
+}
+
+function layOutRejects(
+  rows: RowTable,
+  settlements: Settlement[],
+  processor: ChunkProcessor,
+  readRecord: ReadRecord,
+) {
+  const lines: number[] = [];
+  const orders: number[] = [];
+  const ends: number[] = [];
+  let text = '';
+  for (let row = 0; row < rows.length; row++) {
+    const order = rows.order[row];
+    const code =
+      order < 0 ? rows.code[row] : finalLineCode(rows.code[row], settlements[order]);
+    if (code === Code.none) continue;
+    const key = order < 0 ? '' : processor.orders[order].key;
+    text += renderRowReject(rows, row, code, key, processor.rules, readRecord);
+    lines.push(rows.line[row]);
+    orders.push(order);
+    ends.push(text.length);
+  }
+  return {
+    lines: Float64Array.from(lines),
+    orders: Int32Array.from(orders),
+    ends: Float64Array.from(ends),
+    text,
+  };
+}
+
+const RECORD_PREVIEW_BYTES = 1024;
+
+/** The rejects line of one row (without its line number). */
+export function renderRowReject(
+  rows: RowTable,
+  row: number,
+  code: number,
+  orderKey: string,
+  rules: Rules,
+  readRecord: ReadRecord,
+): string {
+  const own = rows.code[row] === code ? rows.details.get(row) : undefined;
+  const key = own ? own[0] : orderKey;
+  const message = own ? own[1] : ORDER_MESSAGES[code];
+  // An over-long record is shown by its start: the rejects file stays
+  // readable and its writer's memory bounded.
+  const start = rows.start[row];
+  const long = code === Code.recordTooLong;
+  const end = long ? Math.min(rows.end[row], start + RECORD_PREVIEW_BYTES) : rows.end[row];
+  let record = readRecord(start, end).toString('utf8');
+  record = long ? `${record}…` : record.replace(/\r?\n$/, '');
+  return renderRejectTail(key, codeName(code), message, record, rules.settings.formulaGuard);
+}

@@ -1,0 +1,90 @@
+// Sums of invoiced amounts per currency, for the summary. A file's sums can
+// pass 2^53 minor units, so they are kept in BigInt.
+
+export type TotalsRecord = Record<
+  string,
+  { subtotal: string; tax: string; total: string }
+>;
+
+interface Sums {
+  subtotal: bigint;
+  tax: bigint;
+  total: bigint;
+  // Exact running sums in doubles, moved into the BigInts before they
+  // could pass 2^53: one BigInt addition per many invoices.
+  subtotalMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+}
+
+const LIMIT = Number.MAX_SAFE_INTEGER;
+
+/** Per-currency sums of subtotal, tax and total in minor units. */
+export class CurrencyTotals {
+  readonly #sums = new Map<string, Sums>();
+
+  /** Adds one invoice's amounts, each at most 2^53 - 1. */
+  addInvoice(currency: string, subtotal: number, tax: number, total: number): void {
+    const sums = this.#sumsOf(currency);
+    if (sums.totalMinor > LIMIT - total) this.#flush(sums);
+    sums.subtotalMinor += subtotal;
+    sums.taxMinor += tax;
+    sums.totalMinor += total;
+  }
+
+  add(currency: string, subtotal: bigint, tax: bigint, total: bigint): void {
+    const sums = this.#sumsOf(currency);
+    sums.subtotal += subtotal;
+    sums.tax += tax;
+    sums.total += total;
+  }
+
+  #sumsOf(currency: string): Sums {
+    let sums = this.#sums.get(currency);
+    if (!sums) {
+      sums = {
+        subtotal: 0n, tax: 0n, total: 0n,
+        subtotalMinor: 0, taxMinor: 0, totalMinor: 0,
+      };
+      this.#sums.set(currency, sums);
+    }
+    return sums;
+  }
+
+  // subtotal and tax never exceed total, so checking total guards all three.
+  #flush(sums: Sums): void {
+    sums.subtotal += BigInt(sums.subtotalMinor);
+    sums.tax += BigInt(sums.taxMinor);
+    sums.total += BigInt(sums.totalMinor);
+    sums.subtotalMinor = 0;
+    sums.taxMinor = 0;
+    sums.totalMinor = 0;
+  }
+
+  /** Adds (sign 1) or takes away (sign -1) sums sent as decimal strings. */
+  addRecord(record: TotalsRecord, sign: 1n | -1n = 1n): void {
+    for (const [currency, sums] of Object.entries(record)) {
+      this.add(
+        currency,
+        sign * BigInt(sums.subtotal),
+        sign * BigInt(sums.tax),
+        sign * BigInt(sums.total),
+      );
+    }
+  }
+
+  /** The sums as strings, by currency code, for messages and JSON. */
+  toRecord(): TotalsRecord {
+    const record: TotalsRecord = {};
+    const entries = [...this.#sums].sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [currency, sums] of entries) {
+      this.#flush(sums);
+      record[currency] = {
+        subtotal: sums.subtotal.toString(),
+        tax: sums.tax.toString(),
+        total: sums.total.toString(),
+      };
+    }
+    return record;
+  }
+}

@@ -1,0 +1,55 @@
+// The progress bar: bytes done of the total, rows a second and time left,
+// on standard error, and only when it is a terminal (never under cron).
+import { SingleBar } from 'cli-progress';
+
+/** A bar fed by chunk reports from every process. */
+export class Progress {
+  readonly #bar: SingleBar | undefined;
+  readonly #startedMs = Date.now();
+  #rows = 0;
+  #bytes = 0;
+
+  constructor(enabled: boolean, label: string) {
+    if (!enabled || !process.stderr.isTTY) return;
+    this.#bar = new SingleBar({
+      stream: process.stderr,
+      format: `${label} {bar} {percentage}% | {done}/{size} MB | {rate} rows/s | {eta_formatted} left`,
+      hideCursor: true,
+      etaBuffer: 50,
+      fps: 5,
+    });
+  }
+
+  /** Starts (or restarts, for a new stage) the bar over `totalBytes`. */
+  start(totalBytes: number): void {
+    this.#bytes = 0;
+    this.#bar?.start(totalBytes, 0, this.#fields());
+  }
+
+  /** Sets the bytes done so far (for spooling, where the count is known). */
+  setBytes(bytes: number): void {
+    this.#bytes = bytes;
+    this.#bar?.update(bytes, this.#fields());
+  }
+
+  /** Adds a chunk's bytes and rows. */
+  add(bytes: number, rows: number): void {
+    this.#bytes += bytes;
+    this.#rows += rows;
+    this.#bar?.update(this.#bytes, this.#fields());
+  }
+
+  stop(): void {
+    this.#bar?.stop();
+  }
+
+  #fields() {
+    const seconds = Math.max((Date.now() - this.#startedMs) / 1000, 0.001);
+    const total = this.#bar?.getTotal() ?? 0;
+    return {
+      done: String(Math.trunc(this.#bytes / 1e6)),
+      size: String(Math.trunc(total / 1e6)),
+      rate: String(Math.trunc(this.#rows / seconds)),
+    };
+  }
+}

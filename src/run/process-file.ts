@@ -1,0 +1,180 @@
+// One `order-batch process` run from start to exit code: lock, read the
+// header, process every chunk, merge, check the invariants, publish.
+import { createReadStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { runChunks } from '../engine/coordinator.js';
+import { mergeChunks, type MergeResult } from '../engine/merge.js';
+import type { JobSpec } from '../engine/task.js';
+import { ExitCode, ioError, OrderBatchError } from '../errors.js';
+import { jsonLayout, readCsvLayout } from '../io/header.js';
+import { prepareInput } from '../io/input.js';
+import { OutputWriter } from '../io/output-writer.js';
+import { closeQuietly, defaultOutputPaths, OutputSet } from '../io/outputs.js';
+import { readTaxTable } from '../io/tax-table.js';
+import { log } from '../log.js';
+import type { RoundingMode, TaxRate } from '../money/tax.js';
+import { INVOICE_HEADER, REJECTS_HEADER } from '../orders/render.js';
+import type { ChunkSettings, InputFormat, OutputFormat } from '../orders/rules.js';
+import { Progress } from '../progress.js';
+import { summaryJson, summaryText } from './summary.js';
+
+/** The options of a process run, checked by the command. */
+export interface ProcessOptions {
+  input: string;
+  inputFormat?: InputFormat;
+  delimiter: number;
+  currency: string;
+  taxRate: TaxRate;
+  taxTable?: string;
+  taxRounding: 'order' | 'line';
+  rounding: RoundingMode;
+  outputFormat: OutputFormat;
+  output?: string;
+  rejects?: string;
+  summary?: string;
+  formulaGuard: boolean;
+  maxRecordBytes: number;
+  maxRejects: number;
+  processes?: number;
+  threads?: number;
+  chunkBytes: number;
+  quiet: boolean;
+}
+
+// Below this size, forking processes and threads costs more than it saves.
+const INLINE_MAX_BYTES = 8 * 1024 * 1024;
+const DEFAULT_THREADS = 1;
+
+/** Runs `process`; resolves to the exit code. */
+export async function processFile(options: ProcessOptions, signal: AbortSignal): Promise<number> {
+  const startedMs = Date.now();
+  const paths = {
+    ...defaultOutputPaths(options.input, options.outputFormat),
+    ...(options.output ? { invoices: options.output } : {}),
+    ...(options.rejects ? { rejects: options.rejects } : {}),
+    ...(options.summary ? { summary: options.summary } : {}),
+  };
+  const outputs = new OutputSet(paths);
+  const progress = new Progress(!options.quiet, 'processing');
+  outputs.lock();
+  try {
+    const fds = outputs.openTemporaries();
+    progress.start(0);
+    const input = await prepareInput(
+      options.input,
+      options.inputFormat,
+      join(outputs.spillDir, 'input'),
+      (done, total) => {
+        if (total > 0 && done === 0) progress.start(total);
+        progress.setBytes(done);
+      },
+    );
+    signal.throwIfAborted();
+    const settings = settingsFor(options, input);
+    const layout =
+      input.format === 'csv'
+        ? readCsvLayout(input.path, input.fileBytes, options.delimiter, options.maxRecordBytes, input.name)
+        : jsonLayout(input.path, input.fileBytes, input.name);
+    settings.columns = layout.columns;
+    settings.fieldCount = layout.fieldCount;
+
+    const job: JobSpec = { inputPath: input.path, fileBytes: input.fileBytes, spillDir: outputs.spillDir, settings };
+    const explicit = options.processes !== undefined || options.threads !== undefined;
+    const inline = !explicit && input.fileBytes < INLINE_MAX_BYTES;
+    const processes = inline ? 1 : (options.processes ?? availableParallelism());
+    const threads = inline ? 1 : (options.threads ?? DEFAULT_THREADS);
+    progress.start(input.fileBytes - layout.dataStart);
+    const chain = await runChunks(job, {
+      processes,
+      threads,
+      chunkBytes: options.chunkBytes,
+      dataStart: layout.dataStart,
+      headerLines: layout.headerLines,
+      inputName: input.name,
+      inline,
+      signal,
+      onChunk: (report) => progress.add(report.end - report.start, report.rows),
+    });
+    signal.throwIfAborted();
+    progress.stop();
+
+    const result = writeOutputs(job, chain, fds, options, paths.rejects);
+    if (paths.invoices === '-') await copyToStdout(outputs.invoicesTemporary);
+
+    const exitCode = result.rejectedRows > options.maxRejects ? ExitCode.tooManyRejects : ExitCode.ok;
+    const facts = {
+      input: input.name,
+      format: input.format,
+      bytes: input.sourceBytes,
+      processes,
+      threads,
+      elapsedMs: Date.now() - startedMs,
+      exitCode,
+      paths,
+    };
+    outputs.publish(paths.summary === '-' ? undefined : summaryJson(facts, result));
+    if (paths.summary === '-') process.stdout.write(summaryJson(facts, result));
+    if (!options.quiet) log(summaryText(facts, result));
+    return exitCode;
+  } finally {
+    progress.stop();
+    outputs.cleanUp();
+  }
+}
+
+function settingsFor(options: ProcessOptions, input: { format: InputFormat }): ChunkSettings {
+  return {
+    format: input.format,
+    delimiter: options.delimiter,
+    columns: { orderId: -1, quantity: -1, unitPrice: -1, currency: -1, region: -1, customerId: -1 },
+    fieldCount: 0,
+    defaultCurrency: options.currency,
+    tax: {
+      rate: options.taxRate,
+      table: options.taxTable ? readTaxTable(options.taxTable) : undefined,
+      rounding: options.taxRounding,
+    },
+    rounding: options.rounding,
+    outputFormat: options.outputFormat,
+    formulaGuard: options.formulaGuard,
+    maxRecordBytes: options.maxRecordBytes,
+  };
+}
+
+function writeOutputs(
+  job: JobSpec,
+  chain: Awaited<ReturnType<typeof runChunks>>,
+  fds: { invoices: number; rejects: number },
+  options: ProcessOptions,
+  rejectsPath: string,
+): MergeResult {
+  const invoices = new OutputWriter(fds.invoices);
+  const rejects = new OutputWriter(fds.rejects);
+  try {
+    if (options.outputFormat === 'csv') invoices.write(INVOICE_HEADER);
+    rejects.write(REJECTS_HEADER);
+    const result = mergeChunks(job, chain, invoices, rejects);
+    invoices.flush();
+    rejects.flush();
+    return result;
+  } catch (error) {
+    if (error instanceof OrderBatchError) throw error;
+    if ((error as NodeJS.ErrnoException).code) throw ioError(options.output ?? rejectsPath, error);
+    throw error;
+  } finally {
+    closeQuietly(fds.invoices);
+    closeQuietly(fds.rejects);
+  }
+}
+
+async function copyToStdout(path: string): Promise<void> {
+  try {
+    await pipeline(createReadStream(path), process.stdout, { end: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
+    throw ioError('standard output', error);
+  }
+}
+
