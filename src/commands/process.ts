@@ -69,7 +69,7 @@ export function processCommand(): Command {
     .addOption(new Option('--max-rejects <n>', 'rejected rows allowed before exit code 3').argParser(parseCount).default(0))
     .addOption(new Option('--processes <n>', 'worker processes (default: the cores)').argParser(parsePositive))
     .addOption(new Option('--threads <n>', 'threads in each process (default: 1)').argParser(parsePositive))
-    .addOption(new Option('--chunk-size <size>', 'bytes a thread reads at a time: 4m, 64k or bytes').argParser(parseSize).default(4 << 20, '4m'))
+    .addOption(new Option('--chunk-size <size>', 'bytes a thread reads at a time: 1m, 64k or bytes').argParser(parseSize).default(1 << 20, '1m'))
     .addOption(new Option('-q, --quiet', 'no progress bar and no summary on standard error').default(false))
     .addHelpText('after', EXAMPLES)
     .action(runProcess);

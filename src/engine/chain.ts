@@ -14,8 +14,9 @@ export interface AcceptedChunk extends Omit<ChunkReport, 'hashes'> {
 /** The chunks of a run, accepted one after another. */
 export class ChunkChain {
   readonly accepted: AcceptedChunk[] = [];
-  /** Which order id hashes stand in more than one accepted chunk. */
-  readonly keys = new KeyTable();
+  /** Per chunk, its orders whose id hash stands in other chunks too. */
+  readonly spread = new Map<number, Set<number>>();
+  readonly #keys = new KeyTable();
   readonly #tasks: ChunkTask[];
   readonly #waiting = new Map<number, ChunkReport>();
   readonly #inputName: string;
@@ -57,7 +58,14 @@ export class ChunkChain {
 
   #accept(report: ChunkReport): void {
     const { hashes, ...rest } = report;
-    for (const hash of hashes) this.keys.add(hash, report.index);
+    const onSpread = (chunk: number, order: number) => {
+      let orders = this.spread.get(chunk);
+      if (!orders) this.spread.set(chunk, (orders = new Set()));
+      orders.add(order);
+    };
+    for (let order = 0; order < hashes.length; order++) {
+      this.#keys.add(hashes[order], report.index, order, onSpread);
+    }
     this.accepted.push({ ...rest, linesBefore: this.#linesBefore });
     this.#expectedStart = report.end;
     this.#linesBefore += report.newlines;

@@ -1,5 +1,5 @@
 // Which order id hashes stand in more than one chunk. An open-addressing
-// table over typed arrays: 12 bytes an order id at most half full, where a
+// table over typed arrays: 16 bytes an order id at most half full, where a
 // Map of strings would take ten times that.
 // Shortcoming: it holds one entry per distinct order id of the file, so a
 // file of hundreds of millions of orders needs gigabytes here; partitioning
@@ -8,29 +8,40 @@
 const EMPTY = 0;
 const MANY = -1;
 
-/** A set of order id hashes (non-zero), each with its first chunk. */
+/** A set of order id hashes (non-zero), each with where it first stood. */
 export class KeyTable {
   #hashes = new Float64Array(1 << 16);
   #chunks = new Int32Array(1 << 16);
+  #orders = new Int32Array(1 << 16);
   #size = 0;
 
-  /** Notes that `hash` stands in `chunk`. */
-  add(hash: number, chunk: number): void {
+  /**
+   * Notes that `hash` stands in `chunk` as its order number `order`. When
+   * that makes it stand in a second chunk, calls `onSpread` with its first
+   * place too; for a third chunk and more, with this place alone.
+   */
+  add(
+    hash: number,
+    chunk: number,
+    order: number,
+    onSpread: (chunk: number, order: number) => void,
+  ): void {
     if (this.#size * 2 >= this.#hashes.length) this.#grow();
     const slot = this.#slotOf(hash);
     if (this.#hashes[slot] === EMPTY) {
       this.#hashes[slot] = hash;
       this.#chunks[slot] = chunk;
+      this.#orders[slot] = order;
       this.#size++;
-    } else if (this.#chunks[slot] !== chunk) {
+      return;
+    }
+    const first = this.#chunks[slot];
+    if (first === chunk) return;
+    if (first !== MANY) {
+      onSpread(first, this.#orders[slot]);
       this.#chunks[slot] = MANY;
     }
-  }
-
-  /** Whether `hash` stands in more than one chunk. */
-  inManyChunks(hash: number): boolean {
-    const slot = this.#slotOf(hash);
-    return this.#hashes[slot] === hash && this.#chunks[slot] === MANY;
+    onSpread(chunk, order);
   }
 
   get size(): number {
@@ -49,13 +60,16 @@ export class KeyTable {
   #grow(): void {
     const hashes = this.#hashes;
     const chunks = this.#chunks;
+    const orders = this.#orders;
     this.#hashes = new Float64Array(hashes.length * 2);
     this.#chunks = new Int32Array(hashes.length * 2);
+    this.#orders = new Int32Array(hashes.length * 2);
     for (let i = 0; i < hashes.length; i++) {
       if (hashes[i] === EMPTY) continue;
       const slot = this.#slotOf(hashes[i]);
       this.#hashes[slot] = hashes[i];
       this.#chunks[slot] = chunks[i];
+      this.#orders[slot] = orders[i];
     }
   }
 }

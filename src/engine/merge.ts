@@ -98,12 +98,9 @@ function gatherSpreadOrders(
 ): Map<string, SpreadOrder> {
   const spread = new Map<string, SpreadOrder>();
   for (const chunk of chain.accepted) {
+    const wanted = chain.spread.get(chunk.index);
+    if (!wanted) continue;
     const index = readSpillIndex(chunk);
-    const wanted = new Set<number>();
-    index.hashes.forEach((hash, order) => {
-      if (chain.keys.inManyChunks(hash)) wanted.add(order);
-    });
-    if (wanted.size === 0) continue;
 
     for (let at = 0; at < index.runs.length; at += 4) {
       const order = index.runs[at];

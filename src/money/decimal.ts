@@ -59,13 +59,22 @@ export function parseMinorUnitsText(text: string, minorDigits: number): number {
   return parseMinorUnits(bytes, 0, bytes.length, minorDigits);
 }
 
+const POWERS_OF_TEN = [1, 10, 100, 1000, 10000, 100000, 1000000];
+
 /** Formats integer minor units with exactly `minorDigits` decimals. */
 export function formatMinorUnits(
   minor: number | bigint,
   minorDigits: number,
 ): string {
+  if (minorDigits === 0) return minor.toString();
+  if (typeof minor === 'number' && minorDigits < POWERS_OF_TEN.length) {
+    // Exact: below 2^53 the quotient's floor is the integer quotient.
+    const scale = POWERS_OF_TEN[minorDigits];
+    const whole = Math.floor(minor / scale);
+    const fraction = String(minor - whole * scale).padStart(minorDigits, '0');
+    return `${whole}.${fraction}`;
+  }
   const digits = minor.toString();
-  if (minorDigits === 0) return digits;
   const padded = digits.padStart(minorDigits + 1, '0');
   const point = padded.length - minorDigits;
   return `${padded.slice(0, point)}.${padded.slice(point)}`;

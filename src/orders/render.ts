@@ -9,14 +9,29 @@ export const INVOICE_HEADER =
   'order_id,customer_id,currency,region,lines,quantity,subtotal,tax_rate,tax,total\n';
 export const REJECTS_HEADER = 'line,order_id,code,message,record\n';
 
-const NEEDS_QUOTES = /[",\r\n]/;
-const FORMULA_START = /^[=+\-@\t\r]/;
-
 /** A text cell: guarded against formulas when asked, quoted when needed. */
 export function csvCell(text: string, formulaGuard: boolean): string {
-  const cell = formulaGuard && FORMULA_START.test(text) ? `'${text}` : text;
-  if (!NEEDS_QUOTES.test(cell)) return cell;
+  const cell = formulaGuard && startsFormula(text) ? `'${text}` : text;
+  if (!needsQuotes(cell)) return cell;
   return `"${cell.replaceAll('"', '""')}"`;
+}
+
+// Spreadsheets run a cell that starts with = + - @ tab or carriage return.
+function startsFormula(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return (
+    first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 ||
+    first === 0x09 || first === 0x0d
+  );
+}
+
+// A loop rather than a regular expression: it runs four times an invoice.
+function needsQuotes(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit === 0x2c || unit === 0x22 || unit === 0x0a || unit === 0x0d) return true;
+  }
+  return false;
 }
 
 /** The invoice line of a settled order, line end included. */
