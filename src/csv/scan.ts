@@ -11,10 +11,10 @@ const QUOTE = 0x22;
 export class RecordFields {
   count = 0;
   /** Content bounds of each field, inside the quotes when quoted. */
-  starts = new Int32Array(64);
-  ends = new Int32Array(64);
+  starts = new Int32Array(16);
+  ends = new Int32Array(16);
   /** 1 when the field was quoted and holds doubled quotes to undo. */
-  escaped = new Uint8Array(64);
+  escaped = new Uint8Array(16);
   /** The record's bytes without its line end. */
   recordStart = 0;
   recordEnd = 0;

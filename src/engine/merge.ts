@@ -9,7 +9,7 @@ import { Code } from '../orders/codes.js';
 import { OrderPartial, finalLineCode, settleOrder } from '../orders/partial.js';
 import { renderInvoice } from '../orders/render.js';
 import { Rules } from '../orders/rules.js';
-import { renderRowReject, type Counts } from '../orders/settle-chunk.js';
+import { renderRowReject, rowOf, type Counts, type RowFacts } from '../orders/settle-chunk.js';
 import { CurrencyTotals } from '../orders/totals.js';
 import type { AcceptedChunk, ChunkChain } from './chain.js';
 import { readAt, readSpillIndex, readSpillTexts } from './spill.js';
@@ -27,7 +27,7 @@ interface SpreadOrder {
   /** Its stretch in each chunk, as that chunk settled it alone. */
   byChunk: Map<number, { partial: OrderPartial; rows: number; order: number }>;
   /** Its records, for the rejects file should the order be rejected. */
-  records: Array<{ chunk: number; line: number; processor: ChunkProcessor; row: number }>;
+  records: Array<{ chunk: number; line: number; row: RowFacts }>;
 }
 
 /** Merges every accepted chunk into the invoices and rejects writers. */
@@ -126,7 +126,7 @@ function gatherSpreadOrders(
       }
       for (let row = 0; row < processor.rows.length; row++) {
         const line = chunk.linesBefore + runLine + processor.rows.line[row] + 1;
-        entry.records.push({ chunk: chunk.index, line, processor, row });
+        entry.records.push({ chunk: chunk.index, line, row: rowOf(processor.rows, row) });
       }
     }
   }
@@ -177,9 +177,8 @@ function settleSpreadOrder(
 
   result.rejectedOrders++;
   for (const record of order.records) {
-    const rows = record.processor.rows;
-    const code = finalLineCode(rows.code[record.row], whole);
-    const tail = renderRowReject(rows, record.row, code, key, rules, readRecord);
+    const code = finalLineCode(record.row.code, whole);
+    const tail = renderRowReject(record.row, code, key, rules, readRecord);
     if (!extraRejects.has(record.chunk)) extraRejects.set(record.chunk, []);
     extraRejects.get(record.chunk)!.push({ line: record.line, text: `${record.line},${tail}` });
   }

@@ -55,7 +55,9 @@ export function parseMinorUnits(
 
 /** parseMinorUnits for a string, as JSON prices arrive. */
 export function parseMinorUnitsText(text: string, minorDigits: number): number {
-  const bytes = Buffer.from(text, 'latin1');
+  // UTF-8, not latin1: latin1 would keep only the low byte of 'İ' and
+  // read it as a digit.
+  const bytes = Buffer.from(text, 'utf8');
   return parseMinorUnits(bytes, 0, bytes.length, minorDigits);
 }
 
@@ -67,14 +69,19 @@ export function formatMinorUnits(
   minorDigits: number,
 ): string {
   if (minorDigits === 0) return minor.toString();
-  if (typeof minor === 'number' && minorDigits < POWERS_OF_TEN.length) {
+  if (
+    typeof minor === 'number' &&
+    minor <= Number.MAX_SAFE_INTEGER &&
+    minorDigits < POWERS_OF_TEN.length
+  ) {
     // Exact: below 2^53 the quotient's floor is the integer quotient.
     const scale = POWERS_OF_TEN[minorDigits];
     const whole = Math.floor(minor / scale);
     const fraction = String(minor - whole * scale).padStart(minorDigits, '0');
     return `${whole}.${fraction}`;
   }
-  const digits = minor.toString();
+  // BigInt prints every digit; a double past 2^53 prints its shortest form.
+  const digits = BigInt(minor).toString();
   const padded = digits.padStart(minorDigits + 1, '0');
   const point = padded.length - minorDigits;
   return `${padded.slice(0, point)}.${padded.slice(point)}`;

@@ -57,6 +57,9 @@ export function computeTaxMinor(
   rounding: RoundingMode,
 ): number {
   if (rate.numerator === 0 || amountMinor === 0) return 0;
+  // An amount past 2^53 (even Infinity, for a price of 400 digits) is
+  // already out of range; so is its tax.
+  if (!Number.isSafeInteger(amountMinor)) return Number.POSITIVE_INFINITY;
 
   const product = amountMinor * rate.numerator;
   if (product > Number.MAX_SAFE_INTEGER) {

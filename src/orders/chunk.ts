@@ -25,6 +25,10 @@ import type { Rules } from './rules.js';
 const LF = 0x0a;
 const CR = 0x0d;
 
+// Field bounds are scratch space, refilled for each record; processing is
+// synchronous, so one set serves every processor of a thread.
+const sharedFields = new RecordFields();
+
 /** Why a chunk cannot be read at all (the whole input is unusable). */
 export interface ChunkFatal {
   reason: 'open-quote' | 'record-too-long';
@@ -49,7 +53,7 @@ export class ChunkProcessor {
 
   readonly #ownedEnd: number;
   readonly #byKey = new Map<string, OrderPartial>();
-  readonly #fields = new RecordFields();
+  readonly #fields = sharedFields;
   #runOrder = -1;
   #skippingLongLine = false;
   // The previous valid CSV row, whose values the next row may share.
@@ -89,9 +93,11 @@ export class ChunkProcessor {
     let pos = this.position - offset;
     while (pos + offset < this.#ownedEnd && pos < bytes.length) {
       const next = scanRecord(bytes, pos, bytes.length, delimiter, atEof, fields);
+      // An unfinished record may end in the CR of its CRLF: allow one byte.
       const tooLong =
-        (next === INCOMPLETE ? bytes.length : fields.recordEnd) - pos >
-        maxRecordBytes;
+        next === INCOMPLETE
+          ? bytes.length - pos > maxRecordBytes + 1
+          : fields.recordEnd - pos > maxRecordBytes;
       if (tooLong || (next === INCOMPLETE && atEof)) {
         const reason = tooLong ? 'record-too-long' : 'open-quote';
         this.fatal = { reason, relLine: this.newlines };
@@ -301,10 +307,13 @@ export class ChunkProcessor {
         }
         continue;
       }
-      if (lf < 0 && !atEof && lineEnd - pos <= maxRecordBytes) break;
+      const complete = lf >= 0 || atEof;
+      // An unfinished line may end in the CR of its CRLF: allow one byte.
+      if (!complete && lineEnd - pos <= maxRecordBytes + 1) break;
 
       const next = lf < 0 ? bytes.length : lf + 1;
-      const contentEnd = lineEnd > pos && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+      const contentEnd =
+        complete && lineEnd > pos && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
       if (contentEnd - pos > maxRecordBytes) {
         this.records++;
         this.#reject(

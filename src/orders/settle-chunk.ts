@@ -120,7 +120,7 @@ function layOutRejects(
       order < 0 ? rows.code[row] : finalLineCode(rows.code[row], settlements[order]);
     if (code === Code.none) continue;
     const key = order < 0 ? '' : processor.orders[order].key;
-    text += renderRowReject(rows, row, code, key, processor.rules, readRecord);
+    text += renderRowReject(rowOf(rows, row), code, key, processor.rules, readRecord);
     lines.push(rows.line[row]);
     orders.push(order);
     ends.push(text.length);
@@ -135,24 +135,41 @@ function layOutRejects(
 
 const RECORD_PREVIEW_BYTES = 1024;
 
+/** One record as the rejects file needs it. */
+export interface RowFacts {
+  start: number;
+  end: number;
+  code: number;
+  detail: [orderId: string, message: string] | undefined;
+}
+
+/** The facts of one row of a table. */
+export function rowOf(rows: RowTable, row: number): RowFacts {
+  return {
+    start: rows.start[row],
+    end: rows.end[row],
+    code: rows.code[row],
+    detail: rows.details.get(row),
+  };
+}
+
 /** The rejects line of one row (without its line number). */
 export function renderRowReject(
-  rows: RowTable,
-  row: number,
+  row: RowFacts,
   code: number,
   orderKey: string,
   rules: Rules,
   readRecord: ReadRecord,
 ): string {
-  const own = rows.code[row] === code ? rows.details.get(row) : undefined;
+  const own = row.code === code ? row.detail : undefined;
   const key = own ? own[0] : orderKey;
   const message = own ? own[1] : ORDER_MESSAGES[code];
   // An over-long record is shown by its start: the rejects file stays
   // readable and its writer's memory bounded.
-  const start = rows.start[row];
-  const long = code === Code.recordTooLong;
-  const end = long ? Math.min(rows.end[row], start + RECORD_PREVIEW_BYTES) : rows.end[row];
-  let record = readRecord(start, end).toString('utf8');
-  record = long ? `${record}…` : record.replace(/\r?\n$/, '');
-  return renderRejectTail(key, codeName(code), message, record, rules.settings.formulaGuard);
+  const long = code === Code.recordTooLong && row.end - row.start > RECORD_PREVIEW_BYTES;
+  const end = long ? row.start + RECORD_PREVIEW_BYTES : row.end;
+  const record = readRecord(row.start, end).toString('utf8').replace(/\r?\n$/, '');
+  return renderRejectTail(
+    key, codeName(code), message, long ? `${record}…` : record, rules.settings.formulaGuard,
+  );
 }

@@ -126,7 +126,11 @@ describe('scanRecord', () => {
   test('a record without a final line end completes at EOF', () => {
     expect(scanOne('a,b', { atEof: true })).toMatchObject({ next: 3, fields: ['a', 'b'] });
     expect(scanOne('a,"b"', { atEof: true })).toMatchObject({ next: 5, fields: ['a', 'b'] });
-    expect(scanOne('a,b\r', { atEof: true })).toMatchObject({ next: 4, fields: ['a', 'b'], record: 'a,b' });
+    expect(scanOne('a,b\r', { atEof: true })).toMatchObject({
+      next: 4,
+      fields: ['a', 'b'],
+      record: 'a,b',
+    });
   });
 
   test('a record without a line end is INCOMPLETE before EOF', () => {
@@ -147,7 +151,10 @@ describe('scanRecord', () => {
 
   test('stops at `end`, not at the end of the bytes', () => {
     expect(scanOne('a,b\nc', { end: 2, atEof: false }).next).toBe(INCOMPLETE);
-    expect(scanOne('a,b\nc', { end: 3, atEof: true })).toMatchObject({ next: 3, fields: ['a', 'b'] });
+    expect(scanOne('a,b\nc', { end: 3, atEof: true })).toMatchObject({
+      next: 3,
+      fields: ['a', 'b'],
+    });
     expect(scanOne('"a"b', { end: 3, atEof: true })).toMatchObject({ next: 3, fields: ['a'] });
   });
 
@@ -261,10 +268,11 @@ describe('scanRecord against csv-parse', () => {
     fc.assert(
       fc.property(csvRecord, (record) => {
         const scanned = scanOne(`${record}\n`);
-        const inner = parse(`${record}\n`, { relax_column_count: true, record_delimiter: ['\r\n', '\n'] })
-          .flat()
-          .join('')
-          .split('\n').length - 1;
+        const cells: string[][] = parse(`${record}\n`, {
+          relax_column_count: true,
+          record_delimiter: ['\r\n', '\n'],
+        });
+        const inner = cells.flat().join('').split('\n').length - 1;
         expect(scanned.innerNewlines).toBe(inner);
         expect(scanned.highBit).toBe(record.includes('é'));
       }),

@@ -1,0 +1,127 @@
+import { describe, test, expect } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import {
+  INVOICE_HEADER,
+  REJECTS_HEADER,
+  csvCell,
+  renderInvoice,
+  renderRejectTail,
+} from '../../src/orders/render.js';
+import { OrderPartial } from '../../src/orders/partial.js';
+import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
+import { parseTaxRate } from '../../src/money/tax.js';
+
+const SETTINGS: ChunkSettings = {
+  format: 'csv',
+  delimiter: 44,
+  columns: { orderId: 0, customerId: 1, currency: 2, region: 3, quantity: 4, unitPrice: 5 },
+  fieldCount: 6,
+  defaultCurrency: 'USD',
+  tax: { rate: parseTaxRate('0.19')!, rounding: 'order' },
+  rounding: 'half-up',
+  outputFormat: 'csv',
+  formulaGuard: true,
+  maxRecordBytes: 1 << 20,
+};
+
+describe('csvCell', () => {
+  test.each([
+    ['A-1', 'A-1'],
+    ['', ''],
+    ['a b', 'a b'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['"', '""""'],
+    ['a\nb', '"a\nb"'],
+    ['a\r\nb', '"a\r\nb"'],
+    ['a\rb', '"a\rb"'],
+    ['é;ü', 'é;ü'],
+    ['=1+1', "'=1+1"],
+    ['+1', "'+1"],
+    ['-1', "'-1"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['\rx', '"\'\rx"'],
+    ['=a,b', '"\'=a,b"'],
+    ['=HYPERLINK("x")', '"\'=HYPERLINK(""x"")"'],
+    ['a=1', 'a=1'],
+    [' =1', ' =1'],
+    ["'=1", "'=1"],
+  ])('%j with the guard is %j', (text, cell) => {
+    expect(csvCell(text, true)).toBe(cell);
+  });
+
+  test.each([
+    ['=1+1', '=1+1'],
+    ['-1', '-1'],
+    ['=a,b', '"=a,b"'],
+    ['\rx', '"\rx"'],
+  ])('%j without the guard is %j', (text, cell) => {
+    expect(csvCell(text, false)).toBe(cell);
+  });
+
+  test('csv-parse reads a cell back to its text (after the guard)', () => {
+    const text = fc
+      .array(fc.constantFrom('a', ',', '"', '\n', '\r\n', ' ', 'é', '=', '-'), { maxLength: 8 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, fc.boolean(), (value, guard) => {
+        const guarded = guard && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+        const line = `${csvCell(value, guard)},x\n`;
+        expect(parse(line, { record_delimiter: ['\r\n', '\n'] })).toEqual([[guarded, 'x']]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('renderInvoice', () => {
+  function order(key: string, customerId: string): OrderPartial {
+    const partial = new OrderPartial(key, 0);
+    partial.addLines(customerId, 'EUR', 'DE', 2, parseTaxRate('0.19')!, 1, 2, 3998, 0);
+    return partial;
+  }
+  const settlement = { code: 0, taxMinor: 760, totalMinor: 4758 };
+
+  test('one CSV line with the contract columns', () => {
+    expect(INVOICE_HEADER).toBe(
+      'order_id,customer_id,currency,region,lines,quantity,subtotal,tax_rate,tax,total\n',
+    );
+    expect(renderInvoice(order('A-1', 'C-9'), settlement, new Rules(SETTINGS))).toBe(
+      'A-1,C-9,EUR,DE,1,2,39.98,0.19,7.60,47.58\n',
+    );
+  });
+
+  test('text cells are guarded and quoted', () => {
+    expect(renderInvoice(order('=A,1', '-9'), settlement, new Rules(SETTINGS))).toBe(
+      '"\'=A,1",\'-9,EUR,DE,1,2,39.98,0.19,7.60,47.58\n',
+    );
+  });
+
+  test('JSON lines: amounts as strings, counts as numbers, no guard', () => {
+    const rules = new Rules({ ...SETTINGS, outputFormat: 'jsonl' });
+    expect(renderInvoice(order('=A', 'C"9'), settlement, rules)).toBe(
+      '{"order_id":"=A","customer_id":"C\\"9","currency":"EUR","region":"DE","lines":1,' +
+        '"quantity":2,"subtotal":"39.98","tax_rate":"0.19","tax":"7.60","total":"47.58"}\n',
+    );
+  });
+});
+
+describe('renderRejectTail', () => {
+  test('order id, code, message and record, quoted as needed', () => {
+    expect(REJECTS_HEADER).toBe('line,order_id,code,message,record\n');
+    expect(
+      renderRejectTail('A', 'invalid_quantity', "quantity '0' is bad", 'A,C,0', true),
+    ).toBe("A,invalid_quantity,quantity '0' is bad,\"A,C,0\"\n");
+  });
+
+  test('the guard applies to the order id and the record, not the message', () => {
+    expect(renderRejectTail('=A', 'missing_field', '-x', '=A,,', true)).toBe(
+      "'=A,missing_field,-x,\"'=A,,\"\n",
+    );
+    expect(renderRejectTail('=A', 'missing_field', '-x', '=A,,', false)).toBe(
+      '=A,missing_field,-x,"=A,,"\n',
+    );
+  });
+});
