@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { generateCommand } from './commands/generate.js';
 import { processCommand } from './commands/process.js';
-import { ExitCode } from './errors.js';
+import { ExitCode, OrderBatchError } from './errors.js';
 import { log } from './log.js';
 
 const program = new Command('order-batch')
@@ -20,6 +20,10 @@ program.exitOverride().configureOutput(silentErrors);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  if (error instanceof OrderBatchError) {
+    log(error.message);
+    process.exit(error.exitCode);
+  }
   if (!(error instanceof CommanderError)) throw error;
   const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
   if (quiet.includes(error.code)) process.exit(ExitCode.ok);

@@ -30,18 +30,22 @@ interface SpreadOrder {
   records: Array<{ chunk: number; line: number; row: RowFacts }>;
 }
 
-/** Merges every accepted chunk into the invoices and rejects writers. */
-export function mergeChunks(
+/**
+ * Merges every accepted chunk into the invoices and rejects writers. It
+ * yields to the event loop between chunks, so that a signal still stops it.
+ */
+export async function mergeChunks(
   job: JobSpec,
   chain: ChunkChain,
   invoices: OutputWriter,
   rejects: OutputWriter,
-): MergeResult {
+  signal?: AbortSignal,
+): Promise<MergeResult> {
   const rules = new Rules(job.settings);
   const fd = openSync(job.inputPath, 'r');
   try {
     const readRecord = (start: number, end: number) => readAt(fd, start, end - start);
-    const spread = gatherSpreadOrders(chain, rules, readRecord);
+    const spread = await gatherSpreadOrders(chain, rules, readRecord, signal);
     const result = sumChunks(chain.accepted);
     const cuts = new Map<number, Set<number>>(); // chunk -> its spread orders
     const firstLines = new Map<string, string>(); // "chunk:order" -> invoice
@@ -58,6 +62,7 @@ export function mergeChunks(
 
     result.rejectedRows = 0;
     for (const chunk of chain.accepted) {
+      await pause(signal);
       writeInvoices(chunk, cuts.get(chunk.index), firstLines, invoices);
       result.rejectedRows += writeRejects(chunk, cuts.get(chunk.index), extraRejects.get(chunk.index), rejects);
     }
@@ -71,6 +76,12 @@ export function mergeChunks(
   } finally {
     closeSync(fd);
   }
+}
+
+// Lets signal handlers run, and stops the merge once one has.
+async function pause(signal: AbortSignal | undefined): Promise<void> {
+  await new Promise(setImmediate);
+  signal?.throwIfAborted();
 }
 
 function sumChunks(chunks: AcceptedChunk[]): MergeResult {
@@ -89,48 +100,87 @@ function sumChunks(chunks: AcceptedChunk[]): MergeResult {
   return result;
 }
 
-// Reads again, from the input, the runs of every order whose id hash stands
-// in several chunks, and folds each order's stretches together in order.
-function gatherSpreadOrders(
+// Reads again, from the input, every order whose id hash stands in several
+// chunks, and folds each order's stretches together in input order.
+async function gatherSpreadOrders(
   chain: ChunkChain,
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
-): Map<string, SpreadOrder> {
+  signal: AbortSignal | undefined,
+): Promise<Map<string, SpreadOrder>> {
   const spread = new Map<string, SpreadOrder>();
   for (const chunk of chain.accepted) {
     const wanted = chain.spread.get(chunk.index);
     if (!wanted) continue;
-    const index = readSpillIndex(chunk);
-
-    for (let at = 0; at < index.runs.length; at += 4) {
-      const order = index.runs[at];
-      if (!wanted.has(order)) continue;
-      const [start, end, runLine] = [index.runs[at + 1], index.runs[at + 2], index.runs[at + 3]];
-      const processor = new ChunkProcessor(rules, start, end);
-      processor.feed(readRecord(start, end), start, true);
-      const stretch = processor.orders[0];
-      let entry = spread.get(stretch.key);
+    await pause(signal);
+    for (const stretch of readStretches(chunk, wanted, rules, readRecord)) {
+      const { partial } = stretch;
+      let entry = spread.get(partial.key);
       if (!entry) {
-        entry = { whole: new OrderPartial(stretch.key, -1), byChunk: new Map(), records: [] };
-        spread.set(stretch.key, entry);
+        entry = { whole: new OrderPartial(partial.key, -1), byChunk: new Map(), records: [] };
+        spread.set(partial.key, entry);
       }
-      entry.whole.merge(stretch);
-      const local = entry.byChunk.get(chunk.index);
-      if (local) {
-        local.partial.merge(stretch);
-        local.rows += processor.rows.length;
-      } else {
-        const partial = new OrderPartial(stretch.key, -1);
-        partial.merge(stretch);
-        entry.byChunk.set(chunk.index, { partial, rows: processor.rows.length, order });
-      }
-      for (let row = 0; row < processor.rows.length; row++) {
-        const line = chunk.linesBefore + runLine + processor.rows.line[row] + 1;
-        entry.records.push({ chunk: chunk.index, line, row: rowOf(processor.rows, row) });
-      }
+      entry.whole.merge(partial);
+      entry.byChunk.set(chunk.index, { partial, rows: stretch.records.length, order: stretch.order });
+      entry.records.push(...stretch.records);
     }
   }
   return spread;
+}
+
+interface Stretch {
+  order: number;
+  partial: OrderPartial;
+  records: Array<{ chunk: number; line: number; row: RowFacts }>;
+}
+
+// Past this many spread orders in one chunk, reading the whole chunk again
+// is cheaper than reading each order's runs: the edges of a chunk make two
+// such orders, a file whose orders are scattered makes thousands.
+const WHOLE_CHUNK_AFTER = 16;
+
+// The wanted orders of a chunk, read again, by their order number there.
+function readStretches(
+  chunk: AcceptedChunk,
+  wanted: Set<number>,
+  rules: Rules,
+  readRecord: (start: number, end: number) => Buffer,
+): Stretch[] {
+  const stretches = new Map<number, Stretch>();
+  // `read` is the order's number in the processor: 0 for one run read
+  // alone, the chunk's own number when the whole chunk was read again.
+  const take = (processor: ChunkProcessor, order: number, read: number, linesBefore: number) => {
+    const partial = processor.orders[read];
+    let stretch = stretches.get(order);
+    if (!stretch) {
+      stretch = { order, partial: new OrderPartial(partial.key, order), records: [] };
+      stretches.set(order, stretch);
+    }
+    stretch.partial.merge(partial);
+    const { rows } = processor;
+    for (let row = 0; row < rows.length; row++) {
+      if (rows.order[row] !== read) continue;
+      const line = linesBefore + rows.line[row] + 1;
+      stretch.records.push({ chunk: chunk.index, line, row: rowOf(rows, row) });
+    }
+  };
+
+  if (wanted.size > WHOLE_CHUNK_AFTER) {
+    const processor = new ChunkProcessor(rules, chunk.start, chunk.end);
+    processor.feed(readRecord(chunk.start, chunk.end), chunk.start, true);
+    for (const order of wanted) take(processor, order, order, chunk.linesBefore);
+  } else {
+    const { runs } = readSpillIndex(chunk);
+    for (let at = 0; at < runs.length; at += 4) {
+      const order = runs[at];
+      if (!wanted.has(order)) continue;
+      const [start, end, runLine] = [runs[at + 1], runs[at + 2], runs[at + 3]];
+      const processor = new ChunkProcessor(rules, start, end);
+      processor.feed(readRecord(start, end), start, true);
+      take(processor, order, 0, chunk.linesBefore + runLine);
+    }
+  }
+  return [...stretches.values()].sort((a, b) => a.order - b.order);
 }
 
 // Settles a spread order whole: takes back what each chunk counted for its
@@ -196,8 +246,7 @@ function writeInvoices(
     return;
   }
   const { invoiceEnds } = readSpillIndex(chunk);
-  // Offsets are in characters; they are bytes too when the text is ASCII.
-  const text = chunk.invoiceAscii ? invoices : invoices.toString('utf8');
+  const text = invoices;
   let from = 0;
   for (const order of [...cut].sort((a, b) => a - b)) {
     const start = order === 0 ? 0 : invoiceEnds[order - 1];

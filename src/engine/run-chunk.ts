@@ -61,7 +61,7 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
 }
 
 function emptySpill() {
-  return { invoiceBytes: 0, rejectBytes: 0, invoiceAscii: true, rejectAscii: true };
+  return { invoiceBytes: 0, rejectBytes: 0, rejectAscii: true };
 }
 
 /**

@@ -16,7 +16,7 @@ export interface SpillIndex {
 
 /** Writes a chunk's outcome; returns the byte lengths of its texts. */
 export function writeSpill(path: string, outcome: ChunkOutcome) {
-  const invoice = Buffer.from(outcome.invoiceText);
+  const invoice = outcome.invoiceBytes;
   const rejects = Buffer.from(outcome.rejectText);
   const fd = openSync(path, 'w');
   try {
@@ -38,7 +38,6 @@ export function writeSpill(path: string, outcome: ChunkOutcome) {
   return {
     invoiceBytes: invoice.length,
     rejectBytes: rejects.length,
-    invoiceAscii: invoice.length === outcome.invoiceText.length,
     rejectAscii: rejects.length === outcome.rejectText.length,
   };
 }

@@ -39,8 +39,7 @@ export interface ChunkReport extends Counts {
   runs: number;
   invoiceBytes: number;
   rejectBytes: number;
-  /** Invoice text is ASCII, so its character offsets are byte offsets. */
-  invoiceAscii: boolean;
+  /** Reject text is ASCII, so its character offsets are byte offsets. */
   rejectAscii: boolean;
   hashes: Float64Array;
 }

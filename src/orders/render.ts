@@ -4,6 +4,7 @@
 import { formatMinorUnits } from '../money/decimal.js';
 import type { OrderPartial, Settlement } from './partial.js';
 import type { Rules } from './rules.js';
+import type { ByteSink } from './byte-sink.js';
 
 export const INVOICE_HEADER =
   'order_id,customer_id,currency,region,lines,quantity,subtotal,tax_rate,tax,total\n';
@@ -33,6 +34,44 @@ function needsQuotes(text: string): boolean {
   }
   return false;
 }
+
+/** Writes the invoice line of a settled order, line end included. */
+export function writeInvoice(
+  sink: ByteSink,
+  order: OrderPartial,
+  settlement: Settlement,
+  rules: Rules,
+): void {
+  const { formulaGuard, outputFormat } = rules.settings;
+  if (outputFormat === 'jsonl') {
+    sink.text(renderInvoice(order, settlement, rules));
+    return;
+  }
+  const digits = order.minorDigits;
+  sink.text(csvCell(order.key, formulaGuard));
+  sink.byte(COMMA);
+  sink.text(csvCell(order.customerId, formulaGuard));
+  sink.byte(COMMA);
+  sink.text(csvCell(order.currency, formulaGuard));
+  sink.byte(COMMA);
+  sink.text(csvCell(order.region, formulaGuard));
+  sink.byte(COMMA);
+  sink.integer(order.lines);
+  sink.byte(COMMA);
+  sink.integer(order.quantity);
+  sink.byte(COMMA);
+  sink.minorUnits(order.subtotalMinor, digits);
+  sink.byte(COMMA);
+  sink.text(order.rate?.text ?? '0');
+  sink.byte(COMMA);
+  sink.minorUnits(settlement.taxMinor, digits);
+  sink.byte(COMMA);
+  sink.minorUnits(settlement.totalMinor, digits);
+  sink.byte(LINE_END);
+}
+
+const COMMA = 0x2c;
+const LINE_END = 0x0a;
 
 /** The invoice line of a settled order, line end included. */
 export function renderInvoice(

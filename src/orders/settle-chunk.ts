@@ -6,7 +6,8 @@ import { Code, codeName } from './codes.js';
 import type { ChunkFatal, ChunkProcessor } from './chunk.js';
 import { hashOrderId } from './hash.js';
 import { finalLineCode, settleOrder, type Settlement } from './partial.js';
-import { renderInvoice, renderRejectTail } from './render.js';
+import { ByteSink } from './byte-sink.js';
+import { renderRejectTail, writeInvoice } from './render.js';
 import type { RowTable } from './row-table.js';
 import type { Rules } from './rules.js';
 import { CurrencyTotals, type TotalsRecord } from './totals.js';
@@ -30,10 +31,10 @@ export interface ChunkOutcome extends Counts {
   newlines: number;
   fatal?: ChunkFatal;
   totals: TotalsRecord;
-  /** Per order, by first line: id hash and end of its invoice text. */
+  /** Per order, by first line: id hash and end of its invoice bytes. */
   hashes: Float64Array;
   invoiceEnds: Float64Array;
-  invoiceText: string;
+  invoiceBytes: Buffer;
   /** Per reject, in input order: its line, order (or -1), end of text. */
   rejectLines: Float64Array;
   rejectOrders: Int32Array;
@@ -61,14 +62,14 @@ export function settleChunk(
   const totals = new CurrencyTotals();
   const hashes = new Float64Array(orders.length);
   const invoiceEnds = new Float64Array(orders.length);
-  let invoiceText = '';
+  const invoiceBytes = new ByteSink();
   let invoices = 0;
   let invoicedRows = 0;
   orders.forEach((order, index) => {
     hashes[index] = hashOrderId(order.key);
     const settlement = settlements[index];
     if (settlement.code === Code.none) {
-      invoiceText += renderInvoice(order, settlement, rules);
+      writeInvoice(invoiceBytes, order, settlement, rules);
       invoices++;
       invoicedRows += order.jsonLines || order.lines;
       totals.addInvoice(
@@ -78,7 +79,7 @@ export function settleChunk(
         settlement.totalMinor,
       );
     }
-    invoiceEnds[index] = invoiceText.length;
+    invoiceEnds[index] = invoiceBytes.length;
   });
 
   const rejects = layOutRejects(rows, settlements, processor, readRecord);
@@ -95,7 +96,7 @@ export function settleChunk(
     totals: totals.toRecord(),
     hashes,
     invoiceEnds,
-    invoiceText,
+    invoiceBytes: invoiceBytes.bytes(),
     rejectLines: rejects.lines,
     rejectOrders: rejects.orders,
     rejectEnds: rejects.ends,

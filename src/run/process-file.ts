@@ -100,9 +100,10 @@ export async function processFile(options: ProcessOptions, signal: AbortSignal):
     signal.throwIfAborted();
     progress.stop();
 
-    const result = writeOutputs(job, chain, fds, options, paths.rejects);
+    const result = await writeOutputs(job, chain, fds, options, paths.rejects, signal);
     if (paths.invoices === '-') await copyToStdout(outputs.invoicesTemporary);
 
+    signal.throwIfAborted();
     const exitCode = result.rejectedRows > options.maxRejects ? ExitCode.tooManyRejects : ExitCode.ok;
     const facts = {
       input: input.name,
@@ -143,19 +144,20 @@ function settingsFor(options: ProcessOptions, input: { format: InputFormat }): C
   };
 }
 
-function writeOutputs(
+async function writeOutputs(
   job: JobSpec,
   chain: Awaited<ReturnType<typeof runChunks>>,
   fds: { invoices: number; rejects: number },
   options: ProcessOptions,
   rejectsPath: string,
-): MergeResult {
+  signal: AbortSignal,
+): Promise<MergeResult> {
   const invoices = new OutputWriter(fds.invoices);
   const rejects = new OutputWriter(fds.rejects);
   try {
     if (options.outputFormat === 'csv') invoices.write(INVOICE_HEADER);
     rejects.write(REJECTS_HEADER);
-    const result = mergeChunks(job, chain, invoices, rejects);
+    const result = await mergeChunks(job, chain, invoices, rejects, signal);
     invoices.flush();
     rejects.flush();
     return result;

@@ -38,7 +38,7 @@ interface Result {
 }
 
 function result(outcome: ChunkOutcome): Result {
-  const invoices = outcome.invoiceText.split('\n').slice(0, -1);
+  const invoices = outcome.invoiceBytes.toString().split('\n').slice(0, -1);
   const rejects: string[] = [];
   let from = 0;
   outcome.rejectEnds.forEach((end, i) => {
@@ -583,7 +583,7 @@ describe('chunk bounds', () => {
     expect(processor.position).toBe(26);
     const outcome = settleChunk(processor, 13, (from, to) => bytes.subarray(from, to));
     expect(outcome).toMatchObject({ start: 13, end: 26, rows: 1, newlines: 1 });
-    expect(outcome.invoiceText).toBe('B,C,USD,,1,1,2.00,0.19,0.38,2.38\n');
+    expect(outcome.invoiceBytes.toString()).toBe('B,C,USD,,1,1,2.00,0.19,0.38,2.38\n');
   });
 
   test('a record starting at ownedEnd belongs to the next chunk', () => {
