@@ -55,6 +55,11 @@ export class ChunkProcessor {
   readonly #byKey = new Map<string, OrderPartial>();
   readonly #fields = sharedFields;
   #runOrder = -1;
+  // Lookups of the previous row, which the next row usually repeats.
+  #lastCurrency = '';
+  #lastDigits: number | undefined;
+  #lastRegion: string | undefined;
+  #lastRate: TaxRate | undefined;
   #skippingLongLine = false;
   // The previous valid CSV row, whose values the next row may share.
   #memo = { buffer: null as Buffer | null, keyStart: 0, keyEnd: 0 };
@@ -216,7 +221,11 @@ export class ChunkProcessor {
     }
 
     const currency = this.#optionalText(bytes, columns.currency, ascii) || defaultCurrency;
-    const minorDigits = minorDigitsOf(currency);
+    if (currency !== this.#lastCurrency) {
+      this.#lastCurrency = currency;
+      this.#lastDigits = minorDigitsOf(currency);
+    }
+    const minorDigits = this.#lastDigits;
     if (minorDigits === undefined) {
       return this.#detail(
         order.key,
@@ -234,7 +243,11 @@ export class ChunkProcessor {
       return this.#detail(order.key, Code.invalidPrice, `unit_price '${text}' ${why}`);
     }
     const region = this.#optionalText(bytes, columns.region, ascii);
-    const rate = this.rules.rateOf(region);
+    if (region !== this.#lastRegion) {
+      this.#lastRegion = region;
+      this.#lastRate = this.rules.rateOf(region);
+    }
+    const rate = this.#lastRate;
     if (!rate) {
       return this.#detail(
         order.key,

@@ -59,6 +59,10 @@ export async function processFile(options: ProcessOptions, signal: AbortSignal):
   const outputs = new OutputSet(paths);
   const progress = new Progress(!options.quiet, 'processing');
   outputs.lock();
+  // A second signal exits at once; the clean-up is synchronous, so it still
+  // runs on the way out.
+  const cleanUpOnExit = () => outputs.cleanUp();
+  process.once('exit', cleanUpOnExit);
   try {
     const fds = outputs.openTemporaries();
     progress.start(0);
@@ -121,6 +125,7 @@ export async function processFile(options: ProcessOptions, signal: AbortSignal):
     return exitCode;
   } finally {
     progress.stop();
+    process.off('exit', cleanUpOnExit);
     outputs.cleanUp();
   }
 }
