@@ -1,6 +1,7 @@
 // Wires the subcommands into one program. Commander's own errors (unknown
 // option, bad value) become one line and exit code 64.
 import { Command, CommanderError } from 'commander';
+import { benchCommand } from './commands/bench.js';
 import { generateCommand } from './commands/generate.js';
 import { processCommand } from './commands/process.js';
 import { ExitCode, OrderBatchError } from './errors.js';
@@ -12,7 +13,7 @@ const program = new Command('order-batch')
 
 // Commander would print its own "error: ..." line too; one line is enough.
 const silentErrors = { outputError: () => undefined };
-for (const command of [processCommand(), generateCommand()]) {
+for (const command of [processCommand(), generateCommand(), benchCommand()]) {
   program.addCommand(command.exitOverride().configureOutput(silentErrors));
 }
 program.exitOverride().configureOutput(silentErrors);

@@ -25,9 +25,9 @@ export function renderChart(
   const yStep = niceStep(top / 6);
   const yMax = Math.ceil(top / yStep) * yStep;
   const x = (cores: number) =>
-    PLOT.left + (cores / xMax) * (PLOT.right - PLOT.left);
+    round(PLOT.left + (cores / xMax) * (PLOT.right - PLOT.left));
   const y = (speedup: number) =>
-    PLOT.bottom - (speedup / yMax) * (PLOT.bottom - PLOT.top);
+    round(PLOT.bottom - (speedup / yMax) * (PLOT.bottom - PLOT.top));
 
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" `
@@ -44,7 +44,7 @@ export function renderChart(
     `<line class="ideal" x1="${x(0)}" y1="${y(0)}" x2="${x(xMax)}" `
       + `y2="${y(xMax)}" stroke="#888" stroke-width="1.5" `
       + 'stroke-dasharray="6 4"/>',
-    `<text x="${x(xMax) - 6}" y="${y(xMax) + 16}" text-anchor="end" `
+    `<text x="${x(xMax) - 6}" y="${y(xMax) - 10}" text-anchor="end" `
       + 'fill="#777">ideal: speedup = cores</text>',
     ...drawPoints(results, x, y),
     '</svg>',
@@ -57,62 +57,84 @@ interface Scale {
   step: number;
 }
 
+// Grid lines first, so the axes and points are drawn over them.
 function drawAxes(
   xScale: Scale,
   yScale: Scale,
   x: (value: number) => number,
   y: (value: number) => number,
 ): string[] {
-  const parts = [
-    `<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.right}" `
-      + `y2="${PLOT.bottom}" stroke="#111"/>`,
-    `<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.left}" `
-      + `y2="${PLOT.top}" stroke="#111"/>`,
-    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${HEIGHT - 16}" `
-      + 'text-anchor="middle" fill="#111">cores used</text>',
-    `<text x="18" y="${(PLOT.top + PLOT.bottom) / 2}" text-anchor="middle" `
-      + `fill="#111" transform="rotate(-90 18 ${(PLOT.top + PLOT.bottom) / 2})"`
-      + '>speedup over 1 process × 1 thread</text>',
-  ];
+  const parts: string[] = [];
+  const middleY = (PLOT.top + PLOT.bottom) / 2;
 
+  for (const tick of ticks(yScale)) {
+    parts.push(`<line x1="${PLOT.left}" y1="${y(tick)}" x2="${PLOT.right}" `
+      + `y2="${y(tick)}" stroke="#e6e6e6"/>`,
+    `<text x="${PLOT.left - 8}" y="${y(tick) + 4}" text-anchor="end" `
+      + `fill="#111">${tick}</text>`);
+  }
   for (const tick of ticks(xScale)) {
     parts.push(`<line x1="${x(tick)}" y1="${PLOT.bottom}" x2="${x(tick)}" `
       + `y2="${PLOT.bottom + 5}" stroke="#111"/>`,
     `<text x="${x(tick)}" y="${PLOT.bottom + 19}" text-anchor="middle" `
       + `fill="#111">${tick}</text>`);
   }
-  for (const tick of ticks(yScale)) {
-    parts.push(`<line x1="${PLOT.left}" y1="${y(tick)}" x2="${PLOT.right}" `
-      + `y2="${y(tick)}" stroke="#eee"/>`,
-    `<text x="${PLOT.left - 8}" y="${y(tick) + 4}" text-anchor="end" `
-      + `fill="#111">${tick}</text>`);
-  }
+
+  parts.push(
+    `<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.right}" `
+      + `y2="${PLOT.bottom}" stroke="#111"/>`,
+    `<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.left}" `
+      + `y2="${PLOT.top}" stroke="#111"/>`,
+    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${HEIGHT - 16}" `
+      + 'text-anchor="middle" fill="#111">cores used</text>',
+    `<text x="18" y="${middleY}" text-anchor="middle" fill="#111" `
+      + `transform="rotate(-90 18 ${middleY})">speedup over `
+      + '1 process × 1 thread</text>',
+  );
   return parts;
 }
 
-// Points at the same spot would hide each other's labels, so each label
-// climbs one line for every earlier point close by.
+// Labels sit beside their points, left of them in the right half where
+// text would run off the picture.
 function drawPoints(
   results: readonly BenchResult[],
   x: (value: number) => number,
   y: (value: number) => number,
 ): string[] {
-  const placed: { px: number; py: number }[] = [];
+  const points = results.map((result) =>
+    ({ result, px: x(result.coresUsed), py: y(result.speedup) }));
+  const labelYs = spreadLabels(points);
+  const middle = (PLOT.left + PLOT.right) / 2;
 
-  return results.flatMap((result) => {
-    const px = x(result.coresUsed);
-    const py = y(result.speedup);
-    const crowd = placed.filter((p) =>
-      Math.hypot(p.px - px, p.py - py) < LABEL_STEP_PX * 2).length;
-    placed.push({ px, py });
+  return points.flatMap(({ result, px, py }, i) => {
     const label = `${configName(result)}: ${result.speedup.toFixed(2)}×`;
+    const onLeft = px > middle;
     return [
-      `<circle cx="${round(px)}" cy="${round(py)}" r="5" fill="#1f6feb">`
+      `<circle cx="${px}" cy="${py}" r="5" fill="#1f6feb">`
         + `<title>${escapeXml(label)}</title></circle>`,
-      `<text x="${round(px + 8)}" y="${round(py - 8 - crowd * LABEL_STEP_PX)}"`
-        + ` fill="#1f3d7a">${escapeXml(label)}</text>`,
+      `<text x="${onLeft ? px - 9 : px + 9}" y="${labelYs[i]}" `
+        + `text-anchor="${onLeft ? 'end' : 'start'}" fill="#1f3d7a">`
+        + `${escapeXml(label)}</text>`,
     ];
   });
+}
+
+// Points of one column (same cores used) often lie close together. Going
+// down each column, a label is pushed at least one line below the label
+// above it, so none overlap.
+function spreadLabels(points: readonly { px: number; py: number }[]) {
+  const order = points.map((_, i) => i)
+    .sort((a, b) => points[a].px - points[b].px || points[a].py - points[b].py);
+  const labelYs: number[] = [];
+  let above = { px: Number.NaN, labelY: -Infinity };
+
+  for (const i of order) {
+    const { px, py } = points[i];
+    const lowest = px === above.px ? above.labelY + LABEL_STEP_PX : -Infinity;
+    labelYs[i] = round(Math.max(py + 4, lowest));
+    above = { px, labelY: labelYs[i] };
+  }
+  return labelYs;
 }
 
 /** Ticks every `step` from 0 to `max`; i × step keeps sums from drifting. */

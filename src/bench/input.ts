@@ -42,6 +42,7 @@ export async function useGeneratedInput(
   rows: number,
   format: OrderFileFormat,
   signal: AbortSignal,
+  onGenerate?: (file: string) => void,
 ): Promise<BenchInput> {
   const folder = benchCacheDir();
   const file = join(folder, `orders-${rows}-seed${SEED}.${format}`);
@@ -55,6 +56,7 @@ export async function useGeneratedInput(
   await mkdir(folder, { recursive: true }).catch((error: unknown) => {
     throw cannotCreate(folder, error);
   });
+  onGenerate?.(file);
   await writeAtomically(file, generateOrders({ rows, seed: SEED, format }),
     signal);
   const { size } = await stat(file);

@@ -98,11 +98,14 @@ export function githubBenchmark(
 ): GithubBenchmarkEntry[] {
   return results.flatMap((r) => {
     const name = configName(r);
-    const extra = `median of ${runs} runs, ${r.coresUsed} cores used`;
+    const cores = r.coresUsed === 1 ? '1 core' : `${r.coresUsed} cores`;
+    const extra = `median of ${runs} runs, ${cores} used`;
+    const entry = (kind: string, unit: string, value: number) =>
+      ({ name: `${kind} ${name}`, unit, value, extra });
     return [
-      { name: `throughput ${name}`, unit: 'MB/s', value: round(r.mbPerSecond, 2), extra },
-      { name: `speedup ${name}`, unit: 'x', value: round(r.speedup, 3), extra },
-      { name: `efficiency ${name}`, unit: 'ratio', value: round(r.efficiency, 3), extra },
+      entry('throughput', 'MB/s', round(r.mbPerSecond, 2)),
+      entry('speedup', 'x', round(r.speedup, 3)),
+      entry('efficiency', 'ratio', round(r.efficiency, 3)),
     ];
   });
 }

@@ -35,7 +35,7 @@ export async function runChunks(job: JobSpec, options: EngineOptions): Promise<C
   const chain = new ChunkChain(tasks, options.dataStart, options.headerLines, options.inputName);
   if (tasks.length === 0) return chain;
   if (options.inline) {
-    runInline(job, tasks, chain, options);
+    await runInline(job, tasks, chain, options);
     return chain;
   }
   await runOnProcesses(job, tasks, chain, options);
@@ -53,9 +53,22 @@ export function planChunks(dataStart: number, fileBytes: number, chunkBytes: num
   return tasks;
 }
 
-function runInline(job: JobSpec, tasks: ChunkTask[], chain: ChunkChain, options: EngineOptions) {
+// Yields to the event loop every few milliseconds, so that a signal can
+// still stop a run that never leaves this process.
+async function runInline(
+  job: JobSpec,
+  tasks: ChunkTask[],
+  chain: ChunkChain,
+  options: EngineOptions,
+): Promise<void> {
   const queue = [...tasks];
+  let yieldedMs = Date.now();
   while (queue.length > 0) {
+    if (Date.now() - yieldedMs > 20) {
+      await new Promise(setImmediate);
+      options.signal?.throwIfAborted();
+      yieldedMs = Date.now();
+    }
     const report = runChunk(job, queue.shift()!);
     options.onChunk?.(report);
     const redo = chain.offer(report);

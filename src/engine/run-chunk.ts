@@ -71,6 +71,20 @@ function emptySpill() {
  */
 function guessRecordStart(fd: number, offset: number, job: JobSpec): number {
   if (offset >= job.fileBytes) return job.fileBytes;
+  // Chunks smaller than a record all search the same stretch for its line
+  // end; remembering the last answer keeps that linear, not quadratic.
+  const known = lastSearch;
+  if (known.path === job.inputPath && offset >= known.from && offset <= known.found) {
+    return known.found;
+  }
+  const found = searchRecordStart(fd, offset, job);
+  lastSearch = { path: job.inputPath, from: offset, found };
+  return found;
+}
+
+let lastSearch = { path: '', from: 0, found: 0 };
+
+function searchRecordStart(fd: number, offset: number, job: JobSpec): number {
   let position = offset - 1;
   let block = 4096;
   while (position < job.fileBytes) {

@@ -307,16 +307,17 @@ export class ChunkProcessor {
   #feedJson(bytes: Buffer, offset: number, atEof: boolean): void {
     const { maxRecordBytes } = this.rules.settings;
     let pos = this.position - offset;
-    while (pos + offset < this.#ownedEnd && pos < bytes.length) {
+    // An over-long line being skipped may run past the chunk's end.
+    while ((pos + offset < this.#ownedEnd || this.#skippingLongLine) && pos < bytes.length) {
       const lf = bytes.indexOf(LF, pos);
       const lineEnd = lf < 0 ? bytes.length : lf;
       if (this.#skippingLongLine) {
         // The rest of an over-long line, already rejected: skip it unread.
         pos = lf < 0 ? bytes.length : lf + 1;
-        if (lf >= 0) {
+        if (lf >= 0 || atEof) {
           this.#skippingLongLine = false;
           this.rows.end[this.rows.length - 1] = offset + pos;
-          this.newlines++;
+          if (lf >= 0) this.newlines++;
         }
         continue;
       }
@@ -336,7 +337,7 @@ export class ChunkProcessor {
           Code.recordTooLong,
           `line is longer than --max-record-size (${maxRecordBytes} bytes)`,
         );
-        this.#skippingLongLine = lf < 0;
+        this.#skippingLongLine = lf < 0 && !atEof;
       } else if (contentEnd > pos) {
         this.#takeJsonLine(bytes, offset, pos, contentEnd, next);
       }
