@@ -16,7 +16,8 @@ export class ChunkChain {
   readonly accepted: AcceptedChunk[] = [];
   /** Per chunk, its orders whose id hash stands in other chunks too. */
   readonly spread = new Map<number, Set<number>>();
-  readonly #keys = new KeyTable();
+  // Dropped once every chunk is in: the merge needs only `spread`.
+  #keys: KeyTable | undefined = new KeyTable();
   readonly #tasks: ChunkTask[];
   readonly #waiting = new Map<number, ChunkReport>();
   readonly #inputName: string;
@@ -64,11 +65,12 @@ export class ChunkChain {
       orders.add(order);
     };
     for (let order = 0; order < hashes.length; order++) {
-      this.#keys.add(hashes[order], report.index, order, onSpread);
+      this.#keys?.add(hashes[order], report.index, order, onSpread);
     }
     this.accepted.push({ ...rest, linesBefore: this.#linesBefore });
     this.#expectedStart = report.end;
     this.#linesBefore += report.newlines;
+    if (this.complete) this.#keys = undefined;
   }
 
   #fatalError(report: ChunkReport) {

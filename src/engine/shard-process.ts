@@ -39,7 +39,7 @@ process.on('message', (message: ToShard) => {
       // A chunk's orders live until the chunk is settled; a young
       // generation that holds them all spares copying them to the old one
       // (measured: settling took half the time with 64 MB semi-spaces).
-      resourceLimits: { maxYoungGenerationSizeMb: 192 },
+      resourceLimits: { maxYoungGenerationSizeMb: 96 },
     });
     pool.on('error', (error) => {
       log(`thread pool failed: ${(error as Error).message}`);
