@@ -36,8 +36,7 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
   }
 
   const outcome = settleChunk(processor, start, (from, to) => readAt(fd, from, to - from));
-  const spillPath = `${job.spillDir}/chunk-${task.index}-${task.attempt}.bin`;
-  const written = outcome.fatal ? emptySpill() : writeSpill(spillPath, outcome);
+  const written = outcome.fatal ? emptySpill() : writeSpill(job.spillDir, outcome);
   return {
     index: task.index,
     attempt: task.attempt,
@@ -51,7 +50,6 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
     invoices: outcome.invoices,
     rejectedOrders: outcome.rejectedOrders,
     totals: outcome.totals,
-    spillPath,
     orders: outcome.hashes.length,
     rejects: outcome.rejectLines.length,
     runs: outcome.runs.length / 4,
@@ -61,7 +59,7 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
 }
 
 function emptySpill() {
-  return { invoiceBytes: 0, rejectBytes: 0, rejectAscii: true };
+  return { spillPath: '', spillOffset: 0, invoiceBytes: 0, rejectBytes: 0, rejectAscii: true };
 }
 
 /**

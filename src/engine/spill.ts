@@ -2,11 +2,11 @@
 // then the typed arrays that index them. Keeping results in files keeps
 // every process's memory bounded by the chunks in flight.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import type { ChunkOutcome } from '../orders/settle-chunk.js';
 
 /** The arrays of a spilled chunk, read back by the merge. */
 export interface SpillIndex {
-  hashes: Float64Array;
   invoiceEnds: Float64Array;
   rejectLines: Float64Array;
   rejectEnds: Float64Array;
@@ -14,69 +14,82 @@ export interface SpillIndex {
   runs: Float64Array;
 }
 
-/** Writes a chunk's outcome; returns the byte lengths of its texts. */
-export function writeSpill(path: string, outcome: ChunkOutcome) {
+/** Where a chunk's output lies in its thread's spill file. */
+export interface SpillPlace {
+  spillPath: string;
+  spillOffset: number;
+  invoiceBytes: number;
+  rejectBytes: number;
+  /** Reject text is ASCII, so its character offsets are byte offsets. */
+  rejectAscii: boolean;
+}
+
+// Each thread appends its chunks to one file of its own, opened once: a
+// file a chunk cost an open and a close for every megabyte read.
+let spill: { path: string; fd: number; bytes: number } | undefined;
+
+/** Appends a chunk's outcome to this thread's spill file in `spillDir`. */
+export function writeSpill(spillDir: string, outcome: ChunkOutcome): SpillPlace {
+  if (!spill || !spill.path.startsWith(`${spillDir}/`)) {
+    const path = `${spillDir}/spill-${process.pid}-${threadId}.bin`;
+    spill = { path, fd: openSync(path, 'w'), bytes: 0 };
+  }
   const invoice = outcome.invoiceBytes;
   const rejects = Buffer.from(outcome.rejectText);
-  const fd = openSync(path, 'w');
-  try {
-    for (const part of [
-      invoice,
-      rejects,
-      outcome.hashes,
-      outcome.invoiceEnds,
-      outcome.rejectLines,
-      outcome.rejectEnds,
-      outcome.runs,
-      outcome.rejectOrders,
-    ]) {
-      writeAll(fd, part);
-    }
-  } finally {
-    closeSync(fd);
+  const spillOffset = spill.bytes;
+  for (const part of [
+    invoice,
+    rejects,
+    outcome.invoiceEnds,
+    outcome.rejectLines,
+    outcome.rejectEnds,
+    outcome.runs,
+    outcome.rejectOrders,
+  ]) {
+    spill.bytes += writeAllAt(spill.fd, part, spill.bytes);
   }
   return {
+    spillPath: spill.path,
+    spillOffset,
     invoiceBytes: invoice.length,
     rejectBytes: rejects.length,
     rejectAscii: rejects.length === outcome.rejectText.length,
   };
 }
 
-function writeAll(fd: number, part: ArrayBufferView): void {
+function writeAllAt(fd: number, part: ArrayBufferView, position: number): number {
   const bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
   for (let done = 0; done < bytes.length; ) {
-    done += writeSync(fd, bytes, done, bytes.length - done);
+    done += writeSync(fd, bytes, done, bytes.length - done, position + done);
   }
+  return bytes.length;
 }
 
-/** Where each part of a spill file starts, from the counts in a report. */
-interface SpillShape {
-  spillPath: string;
+/** What the merge needs to find a chunk's parts in a spill file. */
+interface SpillShape extends SpillPlace {
   orders: number;
   rejects: number;
   runs: number;
-  invoiceBytes: number;
-  rejectBytes: number;
 }
 
-/** Reads a spill file's invoice and rejects text as bytes. */
+/** Reads a spilled chunk's invoice and rejects text as bytes. */
 export function readSpillTexts(shape: SpillShape): { invoices: Buffer; rejects: Buffer } {
   const fd = openSync(shape.spillPath, 'r');
   try {
     return {
-      invoices: readAt(fd, 0, shape.invoiceBytes),
-      rejects: readAt(fd, shape.invoiceBytes, shape.rejectBytes),
+      invoices: readAt(fd, shape.spillOffset, shape.invoiceBytes),
+      rejects: readAt(fd, shape.spillOffset + shape.invoiceBytes, shape.rejectBytes),
     };
   } finally {
     closeSync(fd);
   }
 }
 
-/** Reads a spill file's index arrays. */
+/** Reads a spilled chunk's index arrays. */
 export function readSpillIndex(shape: SpillShape): SpillIndex {
   const fd = openSync(shape.spillPath, 'r');
   try {
-    let at = shape.invoiceBytes + shape.rejectBytes;
+    let at = shape.spillOffset + shape.invoiceBytes + shape.rejectBytes;
     const take = (bytes: number) => {
       const buffer = readAt(fd, at, bytes);
       at += bytes;
@@ -84,7 +97,6 @@ export function readSpillIndex(shape: SpillShape): SpillIndex {
       return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + bytes);
     };
     return {
-      hashes: new Float64Array(take(shape.orders * 8)),
       invoiceEnds: new Float64Array(take(shape.orders * 8)),
       rejectLines: new Float64Array(take(shape.rejects * 8)),
       rejectEnds: new Float64Array(take(shape.rejects * 8)),

@@ -4,6 +4,7 @@ import type { ChunkFatal } from '../orders/chunk.js';
 import type { ChunkSettings } from '../orders/rules.js';
 import type { Counts } from '../orders/settle-chunk.js';
 import type { TotalsRecord } from '../orders/totals.js';
+import type { SpillPlace } from './spill.js';
 
 /** The run's fixed facts, sent once to every process. */
 export interface JobSpec {
@@ -25,7 +26,7 @@ export interface ChunkTask {
 }
 
 /** A processed chunk, its output left in a spill file. */
-export interface ChunkReport extends Counts {
+export interface ChunkReport extends Counts, SpillPlace {
   index: number;
   attempt: number;
   start: number;
@@ -33,13 +34,8 @@ export interface ChunkReport extends Counts {
   newlines: number;
   fatal?: ChunkFatal;
   totals: TotalsRecord;
-  spillPath: string;
   orders: number;
   rejects: number;
   runs: number;
-  invoiceBytes: number;
-  rejectBytes: number;
-  /** Reject text is ASCII, so its character offsets are byte offsets. */
-  rejectAscii: boolean;
   hashes: Float64Array;
 }
