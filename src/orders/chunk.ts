@@ -28,6 +28,16 @@ const CR = 0x0d;
 // Field bounds are scratch space, refilled for each record; processing is
 // synchronous, so one set serves every processor of a thread.
 const sharedFields = new RecordFields();
+const INTERN_MAX_BYTES = 32;
+const INTERN_MAX_ENTRIES = 4096;
+
+function equalsAscii(text: string, bytes: Buffer, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  }
+  return true;
+}
 
 /** Why a chunk cannot be read at all (the whole input is unusable). */
 export interface ChunkFatal {
@@ -81,7 +91,6 @@ export class ChunkProcessor {
   feed(bytes: Buffer, offset: number, atEof: boolean): void {
     // The caller may refill the same buffer: forget what the last one held.
     this.#memo.buffer = null;
-    this.#textCache = [];
     if (this.rules.settings.format === 'csv') {
       this.#feedCsv(bytes, offset, atEof);
     } else {
@@ -271,31 +280,29 @@ export class ChunkProcessor {
     return computeTaxMinor(amountMinor, rate, this.rules.settings.rounding);
   }
 
-  // The trimmed text of an optional column; the same string as the last
-  // row's when the bytes repeat, which spares most string allocations.
+  // The trimmed text of an optional column. Short ASCII values are interned
+  // by their bytes: currencies, regions and an order's customer repeat row
+  // after row, and a lookup costs less than making the string again.
   #optionalText(bytes: Buffer, column: number, ascii: boolean): string {
     if (column < 0) return '';
     const f = this.#fields;
     const start = trimStart(bytes, f.starts[column], f.ends[column]);
     const end = trimEnd(bytes, start, f.ends[column]);
     if (start === end) return '';
-    const cache = this.#textCache[column];
-    if (
-      cache &&
-      cache.buffer === bytes &&
-      f.escaped[column] === 0 &&
-      sameBytes(bytes, start, end, cache.start, cache.end)
-    ) {
-      return cache.text;
+    if (!ascii || f.escaped[column] === 1 || end - start > INTERN_MAX_BYTES) {
+      return decodeText(bytes, start, end, f.escaped[column] === 1, ascii);
     }
-    const text = decodeText(bytes, start, end, f.escaped[column] === 1, ascii);
-    this.#textCache[column] = { buffer: f.escaped[column] === 0 ? bytes : null, start, end, text };
+    let hash = end - start;
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]) | 0;
+    const known = this.#interned.get(hash);
+    if (known !== undefined && equalsAscii(known, bytes, start, end)) return known;
+    if (this.#interned.size >= INTERN_MAX_ENTRIES) this.#interned.clear();
+    const text = bytes.toString('latin1', start, end);
+    this.#interned.set(hash, text);
     return text;
   }
 
-  #textCache: Array<
-    { buffer: Buffer | null; start: number; end: number; text: string } | undefined
-  > = [];
+  readonly #interned = new Map<number, string>();
 
   #text(bytes: Buffer, column: number): string {
     const f = this.#fields;

@@ -57,12 +57,16 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
       '--rows', '1000', '--format', 'jsonl', '--reject-rate', '0.05', '--shuffle',
       '--currencies', 'EUR,JPY,KWD', '--seed', '13',
     ]);
-    // Fewer than three rejects: no line longer than --max-record-size,
-    // which tiny chunk sizes cannot yet take (see the test below).
+    // Its third reject is a line just over 1 MiB (record_too_long).
+    await generate(dir, 'long.jsonl', [
+      '--rows', '200', '--format', 'jsonl', '--reject-rate', '0.05', '--seed', '15',
+    ]);
+    // Fewer than three rejects, so no 1 MiB line: at a chunk size of 3 that
+    // line alone would make some 350,000 chunks.
     await generate(dir, 'small.jsonl', [
       '--rows', '50', '--format', 'jsonl', '--reject-rate', '0.05', '--currencies', 'EUR,JPY,KWD', '--seed', '14',
     ]);
-    for (const input of ['shuffled.csv', 'small.csv', 'orders.jsonl', 'small.jsonl']) {
+    for (const input of ['shuffled.csv', 'small.csv', 'orders.jsonl', 'long.jsonl', 'small.jsonl']) {
       reference[input] = await processWith(dir, input, `ref-${input}`, []);
     }
   }, TIMEOUT);
@@ -98,6 +102,8 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
     ['orders.jsonl', ['--chunk-size', '64k']],
     ['orders.jsonl', ['--processes', '2', '--chunk-size', '64k']],
     ['orders.jsonl', ['--chunk-size', '4m']],
+    ['long.jsonl', ['--chunk-size', '1k']],
+    ['long.jsonl', ['--processes', '2', '--chunk-size', '4k']],
     ['small.jsonl', ['--chunk-size', '100']],
     ['small.jsonl', ['--chunk-size', '3']],
     ['small.jsonl', ['--processes', '2', '--threads', '2', '--chunk-size', '100']],
@@ -130,8 +136,8 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
         const generated = join(dir, `property-${run++}`);
         mkdirSync(generated);
         const fileName = `p.${c.format}`;
-        // JSON lines: fewer than three rejects, so no over-long line (a
-        // generator's third reject is one); see the record_too_long test.
+        // JSON lines: fewer than three rejects, so no 1 MiB line (the
+        // generator's third reject), which tiny chunks make slow.
         const rows = c.format === 'jsonl' && c.rejectRate !== '0'
           ? Math.min(c.rows, Math.floor(2.99 / Number(c.rejectRate)))
           : c.rows;
