@@ -8,7 +8,9 @@ import { ExitCode, OrderBatchError } from './errors.js';
 import { log } from './log.js';
 
 const program = new Command('order-batch')
-  .description('Batch invoicing: order files in, invoices out, exact to the cent')
+  .description(
+    'Batch invoicing: order files in, invoices out, exact to the cent',
+  )
   .version('0.1.0');
 
 // Commander would print its own "error: ..." line too; one line is enough.
@@ -26,7 +28,11 @@ try {
     process.exit(error.exitCode);
   }
   if (!(error instanceof CommanderError)) throw error;
-  const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
+  const quiet = [
+    'commander.helpDisplayed',
+    'commander.version',
+    'commander.help',
+  ];
   if (quiet.includes(error.code)) process.exit(ExitCode.ok);
   log(error.message.replace(/^error: /, ''));
   process.exitCode = ExitCode.usage;

@@ -41,7 +41,11 @@ export class OrderBatchError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: number;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; exitCode?: number }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; exitCode?: number },
+  ) {
     super(message, { cause: options?.cause });
     this.code = code;
     this.exitCode = options?.exitCode ?? EXIT_BY_CODE[code];
@@ -49,11 +53,15 @@ export class OrderBatchError extends Error {
 }
 
 /** Bad command line (exit 64). */
-export const usageError = (message: string) => new OrderBatchError('OB_USAGE', message);
+export const usageError = (message: string) =>
+  new OrderBatchError('OB_USAGE', message);
 
 /** The input cannot be used as a whole (exit 65). */
 export const unusableInput = (file: string, message: string) =>
-  new OrderBatchError('OB_INPUT_UNUSABLE', `Cannot process ${file}: ${message}`);
+  new OrderBatchError(
+    'OB_INPUT_UNUSABLE',
+    `Cannot process ${file}: ${message}`,
+  );
 
 /** The input is missing or unreadable (exit 66). */
 export const missingInput = (file: string, cause: unknown) =>
@@ -65,9 +73,13 @@ export const missingInput = (file: string, cause: unknown) =>
 
 /** A bug, or work that kept failing (exit 70). */
 export const internalError = (message: string, cause?: unknown) =>
-  new OrderBatchError('OB_INTERNAL', `Internal error: ${message}; nothing was published`, {
-    cause,
-  });
+  new OrderBatchError(
+    'OB_INTERNAL',
+    `Internal error: ${message}; nothing was published`,
+    {
+      cause,
+    },
+  );
 
 /** An output cannot be created (exit 73). */
 export const cannotCreate = (file: string, cause: unknown) =>

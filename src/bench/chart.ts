@@ -30,22 +30,26 @@ export function renderChart(
     round(PLOT.bottom - (speedup / yMax) * (PLOT.bottom - PLOT.top));
 
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" `
-      + `height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" `
-      + 'font-family="sans-serif" font-size="12">',
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" ` +
+      `height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" ` +
+      'font-family="sans-serif" font-size="12">',
     `<title>${escapeXml(text.title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
-    `<text x="${WIDTH / 2}" y="28" text-anchor="middle" font-size="17" `
-      + `font-weight="bold" fill="#111">${escapeXml(text.title)}</text>`,
-    `<text x="${WIDTH / 2}" y="50" text-anchor="middle" fill="#555">`
-      + `${escapeXml(text.subtitle)}</text>`,
-    ...drawAxes({ max: xMax, step: Math.max(1, niceStep(xMax / 8)) },
-      { max: yMax, step: yStep }, x, y),
-    `<line class="ideal" x1="${x(0)}" y1="${y(0)}" x2="${x(xMax)}" `
-      + `y2="${y(xMax)}" stroke="#888" stroke-width="1.5" `
-      + 'stroke-dasharray="6 4"/>',
-    `<text x="${x(xMax) - 6}" y="${y(xMax) - 10}" text-anchor="end" `
-      + 'fill="#777">ideal: speedup = cores</text>',
+    `<text x="${WIDTH / 2}" y="28" text-anchor="middle" font-size="17" ` +
+      `font-weight="bold" fill="#111">${escapeXml(text.title)}</text>`,
+    `<text x="${WIDTH / 2}" y="50" text-anchor="middle" fill="#555">` +
+      `${escapeXml(text.subtitle)}</text>`,
+    ...drawAxes(
+      { max: xMax, step: Math.max(1, niceStep(xMax / 8)) },
+      { max: yMax, step: yStep },
+      x,
+      y,
+    ),
+    `<line class="ideal" x1="${x(0)}" y1="${y(0)}" x2="${x(xMax)}" ` +
+      `y2="${y(xMax)}" stroke="#888" stroke-width="1.5" ` +
+      'stroke-dasharray="6 4"/>',
+    `<text x="${x(xMax) - 6}" y="${y(xMax) - 10}" text-anchor="end" ` +
+      'fill="#777">ideal: speedup = cores</text>',
     ...drawPoints(results, x, y),
     '</svg>',
     '',
@@ -68,28 +72,32 @@ function drawAxes(
   const middleY = (PLOT.top + PLOT.bottom) / 2;
 
   for (const tick of ticks(yScale)) {
-    parts.push(`<line x1="${PLOT.left}" y1="${y(tick)}" x2="${PLOT.right}" `
-      + `y2="${y(tick)}" stroke="#e6e6e6"/>`,
-    `<text x="${PLOT.left - 8}" y="${y(tick) + 4}" text-anchor="end" `
-      + `fill="#111">${tick}</text>`);
+    parts.push(
+      `<line x1="${PLOT.left}" y1="${y(tick)}" x2="${PLOT.right}" ` +
+        `y2="${y(tick)}" stroke="#e6e6e6"/>`,
+      `<text x="${PLOT.left - 8}" y="${y(tick) + 4}" text-anchor="end" ` +
+        `fill="#111">${tick}</text>`,
+    );
   }
   for (const tick of ticks(xScale)) {
-    parts.push(`<line x1="${x(tick)}" y1="${PLOT.bottom}" x2="${x(tick)}" `
-      + `y2="${PLOT.bottom + 5}" stroke="#111"/>`,
-    `<text x="${x(tick)}" y="${PLOT.bottom + 19}" text-anchor="middle" `
-      + `fill="#111">${tick}</text>`);
+    parts.push(
+      `<line x1="${x(tick)}" y1="${PLOT.bottom}" x2="${x(tick)}" ` +
+        `y2="${PLOT.bottom + 5}" stroke="#111"/>`,
+      `<text x="${x(tick)}" y="${PLOT.bottom + 19}" text-anchor="middle" ` +
+        `fill="#111">${tick}</text>`,
+    );
   }
 
   parts.push(
-    `<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.right}" `
-      + `y2="${PLOT.bottom}" stroke="#111"/>`,
-    `<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.left}" `
-      + `y2="${PLOT.top}" stroke="#111"/>`,
-    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${HEIGHT - 16}" `
-      + 'text-anchor="middle" fill="#111">cores used</text>',
-    `<text x="18" y="${middleY}" text-anchor="middle" fill="#111" `
-      + `transform="rotate(-90 18 ${middleY})">speedup over `
-      + '1 process × 1 thread</text>',
+    `<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.right}" ` +
+      `y2="${PLOT.bottom}" stroke="#111"/>`,
+    `<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.left}" ` +
+      `y2="${PLOT.top}" stroke="#111"/>`,
+    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${HEIGHT - 16}" ` +
+      'text-anchor="middle" fill="#111">cores used</text>',
+    `<text x="18" y="${middleY}" text-anchor="middle" fill="#111" ` +
+      `transform="rotate(-90 18 ${middleY})">speedup over ` +
+      '1 process × 1 thread</text>',
   );
   return parts;
 }
@@ -101,8 +109,11 @@ function drawPoints(
   x: (value: number) => number,
   y: (value: number) => number,
 ): string[] {
-  const points = results.map((result) =>
-    ({ result, px: x(result.coresUsed), py: y(result.speedup) }));
+  const points = results.map((result) => ({
+    result,
+    px: x(result.coresUsed),
+    py: y(result.speedup),
+  }));
   const labelYs = spreadLabels(points);
   const middle = (PLOT.left + PLOT.right) / 2;
 
@@ -110,11 +121,11 @@ function drawPoints(
     const label = `${configName(result)}: ${result.speedup.toFixed(2)}×`;
     const onLeft = px > middle;
     return [
-      `<circle cx="${px}" cy="${py}" r="5" fill="#1f6feb">`
-        + `<title>${escapeXml(label)}</title></circle>`,
-      `<text x="${onLeft ? px - 9 : px + 9}" y="${labelYs[i]}" `
-        + `text-anchor="${onLeft ? 'end' : 'start'}" fill="#1f3d7a">`
-        + `${escapeXml(label)}</text>`,
+      `<circle cx="${px}" cy="${py}" r="5" fill="#1f6feb">` +
+        `<title>${escapeXml(label)}</title></circle>`,
+      `<text x="${onLeft ? px - 9 : px + 9}" y="${labelYs[i]}" ` +
+        `text-anchor="${onLeft ? 'end' : 'start'}" fill="#1f3d7a">` +
+        `${escapeXml(label)}</text>`,
     ];
   });
 }
@@ -123,7 +134,8 @@ function drawPoints(
 // down each column, a label is pushed at least one line below the label
 // above it, so none overlap.
 function spreadLabels(points: readonly { px: number; py: number }[]) {
-  const order = points.map((_, i) => i)
+  const order = points
+    .map((_, i) => i)
     .sort((a, b) => points[a].px - points[b].px || points[a].py - points[b].py);
   const labelYs: number[] = [];
   let above = { px: Number.NaN, labelY: -Infinity };

@@ -57,8 +57,11 @@ export async function useGeneratedInput(
     throw cannotCreate(folder, error);
   });
   onGenerate?.(file);
-  await writeAtomically(file, generateOrders({ rows, seed: SEED, format }),
-    signal);
+  await writeAtomically(
+    file,
+    generateOrders({ rows, seed: SEED, format }),
+    signal,
+  );
   const { size } = await stat(file);
   await writeAtomically(sidecar, [Buffer.from(`${size}\n`)], signal);
   return { file, bytes: size, generated: true };

@@ -57,11 +57,14 @@ export function formatTable(results: readonly BenchResult[]): string {
     ...results.map((result) => COLUMNS.map(([, cell]) => cell(result))),
   ];
   const widths = COLUMNS.map((_, i) =>
-    Math.max(...rows.map((row) => row[i].length)));
+    Math.max(...rows.map((row) => row[i].length)),
+  );
 
-  return rows
-    .map((row) => row.map((cell, i) => cell.padStart(widths[i])).join('  '))
-    .join('\n') + '\n';
+  return (
+    rows
+      .map((row) => row.map((cell, i) => cell.padStart(widths[i])).join('  '))
+      .join('\n') + '\n'
+  );
 }
 
 /** The JSON report: machine, input, then one object per configuration. */
@@ -100,8 +103,12 @@ export function githubBenchmark(
     const name = configName(r);
     const cores = r.coresUsed === 1 ? '1 core' : `${r.coresUsed} cores`;
     const extra = `median of ${runs} runs, ${cores} used`;
-    const entry = (kind: string, unit: string, value: number) =>
-      ({ name: `${kind} ${name}`, unit, value, extra });
+    const entry = (kind: string, unit: string, value: number) => ({
+      name: `${kind} ${name}`,
+      unit,
+      value,
+      extra,
+    });
     return [
       entry('throughput', 'MB/s', round(r.mbPerSecond, 2)),
       entry('speedup', 'x', round(r.speedup, 3)),

@@ -61,7 +61,8 @@ export function findMismatches(outcomes: readonly ConfigOutcome[]): string[] {
   const expected = outcomes[0]?.invoicesSha256[0];
   return outcomes
     .filter((outcome) =>
-      outcome.invoicesSha256.some((sha256) => sha256 !== expected))
+      outcome.invoicesSha256.some((sha256) => sha256 !== expected),
+    )
     .map(configName);
 }
 
@@ -72,8 +73,12 @@ async function runConfig(
   timeTool: string | undefined,
 ): Promise<ConfigOutcome> {
   const name = configName(config);
-  const outcome: ConfigOutcome = { ...config, runSeconds: [],
-    peakRssKiB: timeTool === undefined ? null : 0, invoicesSha256: [] };
+  const outcome: ConfigOutcome = {
+    ...config,
+    runSeconds: [],
+    peakRssKiB: timeTool === undefined ? null : 0,
+    invoicesSha256: [],
+  };
 
   for (let run = 0; run <= options.runs; run++) {
     const measured = await runOnce(options, config, workDir, timeTool);
@@ -85,8 +90,7 @@ async function runConfig(
     if (outcome.peakRssKiB !== null && measured.rssKiB !== null) {
       outcome.peakRssKiB = Math.max(outcome.peakRssKiB, measured.rssKiB);
     }
-    outcome.invoicesSha256.push(
-      await hashFile(join(workDir, 'invoices.csv')));
+    outcome.invoicesSha256.push(await hashFile(join(workDir, 'invoices.csv')));
   }
   return outcome;
 }
@@ -98,16 +102,27 @@ async function runOnce(
   timeTool: string | undefined,
 ): Promise<{ seconds: number; rssKiB: number | null }> {
   const rssFile = join(workDir, 'rss.txt');
-  const args = [options.bin, 'process', options.input,
-    '--processes', String(config.processes),
-    '--threads', String(config.threads), '--quiet',
-    '-o', join(workDir, 'invoices.csv'),
-    '--rejects', join(workDir, 'rejects.csv'),
-    '--summary', join(workDir, 'summary.json'),
-    ...(options.chunkSize ? ['--chunk-size', options.chunkSize] : [])];
-  const command = timeTool === undefined
-    ? [process.execPath, ...args]
-    : [timeTool, '-f', '%M', '-o', rssFile, process.execPath, ...args];
+  const args = [
+    options.bin,
+    'process',
+    options.input,
+    '--processes',
+    String(config.processes),
+    '--threads',
+    String(config.threads),
+    '--quiet',
+    '-o',
+    join(workDir, 'invoices.csv'),
+    '--rejects',
+    join(workDir, 'rejects.csv'),
+    '--summary',
+    join(workDir, 'summary.json'),
+    ...(options.chunkSize ? ['--chunk-size', options.chunkSize] : []),
+  ];
+  const command =
+    timeTool === undefined
+      ? [process.execPath, ...args]
+      : [timeTool, '-f', '%M', '-o', rssFile, process.execPath, ...args];
 
   const started = performance.now();
   const { exitCode, stderr } = await runChild(command, options.signal);
@@ -129,8 +144,10 @@ function runChild(
   signal: AbortSignal,
 ): Promise<{ exitCode: number; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0], command.slice(1),
-      { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command[0], command.slice(1), {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       stderr = (stderr + text).slice(-4000);
@@ -160,8 +177,9 @@ function childFailed(
 ): OrderBatchError {
   const lines = stderr.trim().split('\n');
   const why = lines[lines.length - 1] || 'no message';
-  const message = `Cannot benchmark ${configName(config)}: process exited `
-    + `with code ${exitCode}: ${why}`;
+  const message =
+    `Cannot benchmark ${configName(config)}: process exited ` +
+    `with code ${exitCode}: ${why}`;
   if (exitCode === ExitCode.dataError) {
     return new OrderBatchError('OB_INPUT_UNUSABLE', message);
   }
@@ -176,8 +194,11 @@ function findTimeTool(workDir: string): string | undefined {
   const tool = '/usr/bin/time';
   if (!existsSync(tool)) return undefined;
   const probe = join(workDir, 'probe.txt');
-  const result = spawnSync(tool, ['-f', '%M', '-o', probe, process.execPath,
-    '-e', '0'], { stdio: 'ignore' });
+  const result = spawnSync(
+    tool,
+    ['-f', '%M', '-o', probe, process.execPath, '-e', '0'],
+    { stdio: 'ignore' },
+  );
   return result.status === 0 ? tool : undefined;
 }
 

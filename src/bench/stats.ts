@@ -77,8 +77,8 @@ export function computeResults(
       rowsPerSecond: input.rows / seconds,
       speedup: factor,
       efficiency: efficiency(factor, used),
-      peakRssMb: timing.peakRssKiB === null
-        ? null : (timing.peakRssKiB * 1024) / 1e6,
+      peakRssMb:
+        timing.peakRssKiB === null ? null : (timing.peakRssKiB * 1024) / 1e6,
     };
   });
 }

@@ -7,24 +7,37 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { renderChart } from '../bench/chart.js';
 import {
-  useGeneratedInput, useInputFile, type BenchInput,
+  useGeneratedInput,
+  useInputFile,
+  type BenchInput,
 } from '../bench/input.js';
 import {
-  benchReport, describeMachine, formatTable, githubBenchmark, toJsonText,
+  benchReport,
+  describeMachine,
+  formatTable,
+  githubBenchmark,
+  toJsonText,
 } from '../bench/report.js';
 import { findMismatches, runBench } from '../bench/run.js';
 import {
-  computeResults, configName, defaultProcessCounts, planConfigs,
-  resultAtMostCores, type BenchConfig, type BenchResult,
+  computeResults,
+  configName,
+  defaultProcessCounts,
+  planConfigs,
+  resultAtMostCores,
+  type BenchConfig,
+  type BenchResult,
 } from '../bench/stats.js';
 import {
-  cannotCreate, ExitCode, internalError, OrderBatchError,
+  cannotCreate,
+  ExitCode,
+  internalError,
+  OrderBatchError,
 } from '../errors.js';
 import type { OrderFileFormat } from '../generate/orders.js';
 import { log, setLogPrefix } from '../log.js';
 
-const DESCRIPTION =
-  'Measure how throughput scales with processes and threads';
+const DESCRIPTION = 'Measure how throughput scales with processes and threads';
 
 const EXAMPLES = `
 Each configuration runs \`order-batch process\` as a child process: one
@@ -69,30 +82,71 @@ interface BenchFlags {
 export function benchCommand(): Command {
   return new Command('bench')
     .description(DESCRIPTION)
-    .addOption(new Option('--input <file>', 'order file to process '
-      + '(default: a generated one)').conflicts(['rows', 'format']))
-    .addOption(new Option('--rows <n>', 'rows of the generated file')
-      .argParser(parseRows).default(2_000_000, '2000000'))
-    .addOption(new Option('--format <format>', 'format of the generated file')
-      .choices(['csv', 'jsonl']).default('csv'))
-    .addOption(new Option('--processes <list>', 'process counts, comma '
-      + 'separated (default: powers of two up to the cores, and the cores)')
-      .argParser(parseCounts))
-    .addOption(new Option('--threads <list>', 'thread counts in each '
-      + 'process, comma separated').argParser(parseCounts).default([1], '1'))
-    .addOption(new Option('--runs <n>', 'timed runs of each configuration')
-      .argParser(parseRuns).default(3))
-    .addOption(new Option('--chunk-size <size>', 'passed on to process: '
-      + '1m, 64k or bytes').argParser(parseSize))
+    .addOption(
+      new Option(
+        '--input <file>',
+        'order file to process ' + '(default: a generated one)',
+      ).conflicts(['rows', 'format']),
+    )
+    .addOption(
+      new Option('--rows <n>', 'rows of the generated file')
+        .argParser(parseRows)
+        .default(2_000_000, '2000000'),
+    )
+    .addOption(
+      new Option('--format <format>', 'format of the generated file')
+        .choices(['csv', 'jsonl'])
+        .default('csv'),
+    )
+    .addOption(
+      new Option(
+        '--processes <list>',
+        'process counts, comma ' +
+          'separated (default: powers of two up to the cores, and the cores)',
+      ).argParser(parseCounts),
+    )
+    .addOption(
+      new Option(
+        '--threads <list>',
+        'thread counts in each ' + 'process, comma separated',
+      )
+        .argParser(parseCounts)
+        .default([1], '1'),
+    )
+    .addOption(
+      new Option('--runs <n>', 'timed runs of each configuration')
+        .argParser(parseRuns)
+        .default(3),
+    )
+    .addOption(
+      new Option(
+        '--chunk-size <size>',
+        'passed on to process: ' + '1m, 64k or bytes',
+      ).argParser(parseSize),
+    )
     .addOption(new Option('--json <file>', 'write the results as JSON'))
-    .addOption(new Option('--github-benchmark <file>', 'write the results '
-      + "for github-action-benchmark's customBiggerIsBetter"))
-    .addOption(new Option('--chart <file>', 'write an SVG chart of speedup '
-      + 'against cores'))
-    .addOption(new Option('--min-efficiency <e>', 'exit 3 when efficiency '
-      + 'at the most cores is below this, e.g. 0.7').argParser(parseShare))
-    .addOption(new Option('-q, --quiet', 'no progress on standard error')
-      .default(false))
+    .addOption(
+      new Option(
+        '--github-benchmark <file>',
+        'write the results ' +
+          "for github-action-benchmark's customBiggerIsBetter",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--chart <file>',
+        'write an SVG chart of speedup ' + 'against cores',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--min-efficiency <e>',
+        'exit 3 when efficiency ' + 'at the most cores is below this, e.g. 0.7',
+      ).argParser(parseShare),
+    )
+    .addOption(
+      new Option('-q, --quiet', 'no progress on standard error').default(false),
+    )
     .addHelpText('after', EXAMPLES)
     .action(runBenchCommand);
 }
@@ -104,44 +158,73 @@ async function runBenchCommand(flags: BenchFlags): Promise<void> {
 
 async function bench(flags: BenchFlags, signal: AbortSignal): Promise<number> {
   const cores = availableParallelism();
-  const configs = planConfigs(flags.processes ?? defaultProcessCounts(cores),
-    flags.threads);
+  const configs = planConfigs(
+    flags.processes ?? defaultProcessCounts(cores),
+    flags.threads,
+  );
   for (const config of configs) warnIfOversubscribed(config, cores);
 
   const input = await prepareInput(flags, signal);
-  const bin = fileURLToPath(new URL('../../bin/order-batch.js',
-    import.meta.url));
-  const run = await runBench({ bin, input: input.file, configs,
-    runs: flags.runs, chunkSize: flags.chunkSize, signal,
-    onProgress: flags.quiet ? undefined : log });
+  const bin = fileURLToPath(
+    new URL('../../bin/order-batch.js', import.meta.url),
+  );
+  const run = await runBench({
+    bin,
+    input: input.file,
+    configs,
+    runs: flags.runs,
+    chunkSize: flags.chunkSize,
+    signal,
+    onProgress: flags.quiet ? undefined : log,
+  });
 
   const mismatches = findMismatches(run.outcomes);
   if (mismatches.length > 0) {
-    throw internalError(`the invoices of ${mismatches.join(', ')} differ `
-      + 'from those of p1 t1, so their timings measure wrong work');
+    throw internalError(
+      `the invoices of ${mismatches.join(', ')} differ ` +
+        'from those of p1 t1, so their timings measure wrong work',
+    );
   }
 
-  const results = computeResults(run.outcomes, run.outcomes[0],
-    { bytes: input.bytes, rows: run.rows }, cores);
+  const results = computeResults(
+    run.outcomes,
+    run.outcomes[0],
+    { bytes: input.bytes, rows: run.rows },
+    cores,
+  );
   process.stdout.write(formatTable(results));
 
   const machine = describeMachine();
-  const inputInfo = { file: input.file, bytes: input.bytes, rows: run.rows,
-    format: run.format };
+  const inputInfo = {
+    file: input.file,
+    bytes: input.bytes,
+    rows: run.rows,
+    format: run.format,
+  };
   if (flags.json) {
-    await writeReport(flags.json,
-      toJsonText(benchReport(machine, inputInfo, flags.runs, results)));
+    await writeReport(
+      flags.json,
+      toJsonText(benchReport(machine, inputInfo, flags.runs, results)),
+    );
   }
   if (flags.githubBenchmark) {
-    await writeReport(flags.githubBenchmark,
-      toJsonText(githubBenchmark(results, flags.runs)));
+    await writeReport(
+      flags.githubBenchmark,
+      toJsonText(githubBenchmark(results, flags.runs)),
+    );
   }
   if (flags.chart) {
-    const subtitle = `${machine.model}, ${machine.cpus} cores · `
-      + `${(input.bytes / 1e6).toFixed(0)} MB ${run.format} · `
-      + `median of ${flags.runs} run${flags.runs === 1 ? '' : 's'}`;
-    await writeReport(flags.chart, renderChart(results, cores,
-      { title: 'order-batch: speedup against cores used', subtitle }));
+    const subtitle =
+      `${machine.model}, ${machine.cpus} cores · ` +
+      `${(input.bytes / 1e6).toFixed(0)} MB ${run.format} · ` +
+      `median of ${flags.runs} run${flags.runs === 1 ? '' : 's'}`;
+    await writeReport(
+      flags.chart,
+      renderChart(results, cores, {
+        title: 'order-batch: speedup against cores used',
+        subtitle,
+      }),
+    );
   }
 
   return gateOnEfficiency(results, flags.minEfficiency);
@@ -154,8 +237,12 @@ async function prepareInput(
   if (flags.input !== undefined) return useInputFile(flags.input);
 
   const say = flags.quiet ? () => undefined : log;
-  const input = await useGeneratedInput(flags.rows, flags.format, signal,
-    (file) => say(`generating ${flags.rows} rows into ${file}`));
+  const input = await useGeneratedInput(
+    flags.rows,
+    flags.format,
+    signal,
+    (file) => say(`generating ${flags.rows} rows into ${file}`),
+  );
   if (!input.generated) say(`using cached ${input.file}`);
   return input;
 }
@@ -163,8 +250,10 @@ async function prepareInput(
 function warnIfOversubscribed(config: BenchConfig, cores: number): void {
   const asked = config.processes * config.threads;
   if (asked <= cores) return;
-  log(`warning: ${configName(config)} asks for ${asked} cores but this `
-    + `machine has ${cores}; its efficiency counts ${cores}`);
+  log(
+    `warning: ${configName(config)} asks for ${asked} cores but this ` +
+      `machine has ${cores}; its efficiency counts ${cores}`,
+  );
 }
 
 // Exit 3, as `process` uses it: the work is done and the reports are
@@ -177,9 +266,11 @@ function gateOnEfficiency(
   if (minimum === undefined || judged === undefined) return ExitCode.ok;
   if (judged.efficiency >= minimum) return ExitCode.ok;
 
-  log(`efficiency ${judged.efficiency.toFixed(2)} of ${configName(judged)} `
-    + `at ${judged.coresUsed} cores is below --min-efficiency ${minimum}: `
-    + 'exit code 3');
+  log(
+    `efficiency ${judged.efficiency.toFixed(2)} of ${configName(judged)} ` +
+      `at ${judged.coresUsed} cores is below --min-efficiency ${minimum}: ` +
+      'exit code 3',
+  );
   return ExitCode.tooManyRejects;
 }
 
@@ -196,11 +287,16 @@ async function runWithSignals(
 ): Promise<number> {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
-    const exitCode = name === 'SIGINT'
-      ? ExitCode.interrupted : ExitCode.terminated;
+    const exitCode =
+      name === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
     if (controller.signal.aborted) process.exit(exitCode);
-    controller.abort(new OrderBatchError('OB_INTERRUPTED',
-      `Stopped by ${name}; no report was written`, { exitCode }));
+    controller.abort(
+      new OrderBatchError(
+        'OB_INTERRUPTED',
+        `Stopped by ${name}; no report was written`,
+        { exitCode },
+      ),
+    );
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
 
@@ -220,11 +316,15 @@ async function runWithSignals(
 
 function parseCounts(text: string): number[] {
   const counts = text.split(',').map((item) => item.trim());
-  const bad = counts.find((count) =>
-    !/^\d+$/.test(count) || Number(count) < 1 || Number(count) > 1024);
+  const bad = counts.find(
+    (count) =>
+      !/^\d+$/.test(count) || Number(count) < 1 || Number(count) > 1024,
+  );
   if (bad !== undefined) {
-    throw new InvalidArgumentError(`'${bad}' is not a whole number from 1 `
-      + 'to 1024; give a list like 1,2,4');
+    throw new InvalidArgumentError(
+      `'${bad}' is not a whole number from 1 ` +
+        'to 1024; give a list like 1,2,4',
+    );
   }
   return [...new Set(counts.map(Number))];
 }
@@ -241,15 +341,17 @@ function parseRuns(text: string): number {
   if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 1000) {
     return Number(text);
   }
-  throw new InvalidArgumentError(`'${text}' is not a whole number from 1 `
-    + 'to 1000');
+  throw new InvalidArgumentError(
+    `'${text}' is not a whole number from 1 ` + 'to 1000',
+  );
 }
 
 // Checked here as `process` checks it, so a typo fails before any run.
 function parseSize(text: string): string {
   if (/^[1-9]\d*[kmg]?$/i.test(text.trim())) return text.trim();
-  throw new InvalidArgumentError(`'${text}' is not a size like 4m, 64k or `
-    + '1000');
+  throw new InvalidArgumentError(
+    `'${text}' is not a size like 4m, 64k or ` + '1000',
+  );
 }
 
 function parseShare(text: string): number {

@@ -40,35 +40,72 @@ interface GenerateFlags {
 export function generateCommand(): Command {
   return new Command('generate')
     .description(DESCRIPTION)
-    .addOption(new Option('--rows <n>', 'line items (CSV) or orders (JSONL)')
-      .argParser(parseRows).default(1000))
-    .addOption(new Option('--seed <n>', 'seed of the generator, 0 to 2^32-1')
-      .argParser(parseSeed).default(1))
-    .addOption(new Option('--format <format>', 'file format: csv or jsonl')
-      .argParser(parseFormat).default('csv'))
-    .addOption(new Option('--currencies <list>', 'ISO 4217 codes, comma '
-      + 'separated; each order picks one').argParser(parseCurrencies)
-      .default(['EUR'], 'EUR'))
-    .addOption(new Option('--regions <list>', 'tax regions, comma separated')
-      .argParser(parseRegions)
-      .default(['DE', 'FR', 'GB', 'US-CA', 'US-NY', 'JP'],
-        'DE,FR,GB,US-CA,US-NY,JP'))
-    .addOption(new Option('--reject-rate <share>', 'share of records made '
-      + 'bad on purpose, 0 to 1').argParser(parseRejectRate).default(0))
-    .addOption(new Option('--shuffle', 'scatter the rows of each order '
-      + 'within windows of 50,000 records').default(false))
-    .addOption(new Option('-o, --output <file>', 'file to write, or - for '
-      + 'standard output').default('-'))
+    .addOption(
+      new Option('--rows <n>', 'line items (CSV) or orders (JSONL)')
+        .argParser(parseRows)
+        .default(1000),
+    )
+    .addOption(
+      new Option('--seed <n>', 'seed of the generator, 0 to 2^32-1')
+        .argParser(parseSeed)
+        .default(1),
+    )
+    .addOption(
+      new Option('--format <format>', 'file format: csv or jsonl')
+        .argParser(parseFormat)
+        .default('csv'),
+    )
+    .addOption(
+      new Option(
+        '--currencies <list>',
+        'ISO 4217 codes, comma ' + 'separated; each order picks one',
+      )
+        .argParser(parseCurrencies)
+        .default(['EUR'], 'EUR'),
+    )
+    .addOption(
+      new Option('--regions <list>', 'tax regions, comma separated')
+        .argParser(parseRegions)
+        .default(
+          ['DE', 'FR', 'GB', 'US-CA', 'US-NY', 'JP'],
+          'DE,FR,GB,US-CA,US-NY,JP',
+        ),
+    )
+    .addOption(
+      new Option(
+        '--reject-rate <share>',
+        'share of records made ' + 'bad on purpose, 0 to 1',
+      )
+        .argParser(parseRejectRate)
+        .default(0),
+    )
+    .addOption(
+      new Option(
+        '--shuffle',
+        'scatter the rows of each order ' + 'within windows of 50,000 records',
+      ).default(false),
+    )
+    .addOption(
+      new Option(
+        '-o, --output <file>',
+        'file to write, or - for ' + 'standard output',
+      ).default('-'),
+    )
     .addHelpText('after', EXAMPLES)
     .action(runGenerate);
 }
 
 // Writes the file; failures to write are reported here, exit code set.
 async function runGenerate(flags: GenerateFlags): Promise<void> {
-  const chunks = generateOrders({ rows: flags.rows, seed: flags.seed,
-    format: flags.format, currencies: flags.currencies,
-    regions: flags.regions, rejectRate: flags.rejectRate,
-    shuffle: flags.shuffle });
+  const chunks = generateOrders({
+    rows: flags.rows,
+    seed: flags.seed,
+    format: flags.format,
+    currencies: flags.currencies,
+    regions: flags.regions,
+    rejectRate: flags.rejectRate,
+    shuffle: flags.shuffle,
+  });
 
   if (flags.output === '-') await writeToStdout(chunks);
   else await writeFileAtomically(flags.output, chunks);
@@ -78,7 +115,9 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
 // any row count. A reader that stops early (`| head`) ends the run quietly.
 async function writeToStdout(chunks: Iterable<Buffer>): Promise<void> {
   let failure: NodeJS.ErrnoException | undefined;
-  process.stdout.on('error', (error) => { failure = error; });
+  process.stdout.on('error', (error) => {
+    failure = error;
+  });
 
   for (const chunk of chunks) {
     if (failure !== undefined) break;
@@ -97,8 +136,12 @@ async function writeToStdout(chunks: Iterable<Buffer>): Promise<void> {
 async function writeFileAtomically(file: string, chunks: Iterable<Buffer>) {
   const temporary = `${file}.${process.pid}.tmp`;
   const handle = await open(temporary, 'w').catch((error: unknown) => {
-    failGenerate(file, 73, `cannot create it (${describe(error)}); check `
-      + 'that its folder exists and is writable');
+    failGenerate(
+      file,
+      73,
+      `cannot create it (${describe(error)}); check ` +
+        'that its folder exists and is writable',
+    );
   });
   if (handle === undefined) return;
 
@@ -115,8 +158,12 @@ async function writeFileAtomically(file: string, chunks: Iterable<Buffer>) {
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
-    failGenerate(file, 74, `writing failed part way (${describe(error)}); `
-      + 'check free space and try again');
+    failGenerate(
+      file,
+      74,
+      `writing failed part way (${describe(error)}); ` +
+        'check free space and try again',
+    );
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
   }
@@ -143,8 +190,9 @@ function parseRows(value: string): number {
 function parseSeed(value: string): number {
   const seed = Number(value);
   if (/^\d+$/.test(value) && seed <= 0xffffffff) return seed;
-  throw invalid(`--seed must be a whole number from 0 to 4294967295, `
-    + `got '${value}'`);
+  throw invalid(
+    `--seed must be a whole number from 0 to 4294967295, ` + `got '${value}'`,
+  );
 }
 
 function parseFormat(value: string): OrderFileFormat {
@@ -156,16 +204,20 @@ function parseCurrencies(value: string): string[] {
   const codes = splitList(value);
   const bad = codes.find((code) => !isCurrencyCode(code));
   if (codes.length > 0 && bad === undefined) return codes;
-  throw invalid(`--currencies must be upper-case ISO 4217 codes such as `
-    + `EUR,JPY, got '${bad ?? value}'`);
+  throw invalid(
+    `--currencies must be upper-case ISO 4217 codes such as ` +
+      `EUR,JPY, got '${bad ?? value}'`,
+  );
 }
 
 function parseRegions(value: string): string[] {
   const regions = splitList(value);
   const bad = regions.find((region) => !/^[A-Za-z0-9_-]+$/.test(region));
   if (regions.length > 0 && bad === undefined) return regions;
-  throw invalid(`--regions must be region codes such as DE,US-CA, `
-    + `got '${bad ?? value}'`);
+  throw invalid(
+    `--regions must be region codes such as DE,US-CA, ` +
+      `got '${bad ?? value}'`,
+  );
 }
 
 function parseRejectRate(value: string): number {

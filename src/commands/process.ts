@@ -52,32 +52,120 @@ interface ProcessFlags {
 export function processCommand(): Command {
   return new Command('process')
     .description(DESCRIPTION)
-    .argument('<input>', 'order file: .csv, .jsonl or .ndjson, optionally .gz; - for standard input')
-    .addOption(new Option('--input-format <format>', 'csv or jsonl; needed for -').choices(['csv', 'jsonl']))
-    .addOption(new Option('--delimiter <char>', 'CSV field delimiter, one byte').argParser(parseDelimiter).default(0x2c, ','))
-    .addOption(new Option('--currency <code>', 'currency of rows that name none').argParser(parseCurrency).default('USD'))
-    .addOption(new Option('--tax-rate <rate>', 'tax rate: 0.2, 0.0825 or 8.25%').argParser(parseRate).default(parseTaxRate('0.20'), '0.20'))
-    .addOption(new Option('--tax-table <file>', 'CSV of region,rate; region * is the fallback').conflicts('taxRate'))
-    .addOption(new Option('--tax-rounding <where>', 'round tax per order or per line').choices(['order', 'line']).default('order'))
-    .addOption(new Option('--rounding <mode>', 'half-up (away from zero) or half-even').choices(['half-up', 'half-even']).default('half-up'))
-    .addOption(new Option('--output-format <format>', 'invoices as csv or jsonl').choices(['csv', 'jsonl']).default('csv'))
-    .addOption(new Option('-o, --output <file>', 'invoices file, - for standard output'))
+    .argument(
+      '<input>',
+      'order file: .csv, .jsonl or .ndjson, optionally .gz; - for standard input',
+    )
+    .addOption(
+      new Option(
+        '--input-format <format>',
+        'csv or jsonl; needed for -',
+      ).choices(['csv', 'jsonl']),
+    )
+    .addOption(
+      new Option('--delimiter <char>', 'CSV field delimiter, one byte')
+        .argParser(parseDelimiter)
+        .default(0x2c, ','),
+    )
+    .addOption(
+      new Option('--currency <code>', 'currency of rows that name none')
+        .argParser(parseCurrency)
+        .default('USD'),
+    )
+    .addOption(
+      new Option('--tax-rate <rate>', 'tax rate: 0.2, 0.0825 or 8.25%')
+        .argParser(parseRate)
+        .default(parseTaxRate('0.20'), '0.20'),
+    )
+    .addOption(
+      new Option(
+        '--tax-table <file>',
+        'CSV of region,rate; region * is the fallback',
+      ).conflicts('taxRate'),
+    )
+    .addOption(
+      new Option('--tax-rounding <where>', 'round tax per order or per line')
+        .choices(['order', 'line'])
+        .default('order'),
+    )
+    .addOption(
+      new Option('--rounding <mode>', 'half-up (away from zero) or half-even')
+        .choices(['half-up', 'half-even'])
+        .default('half-up'),
+    )
+    .addOption(
+      new Option('--output-format <format>', 'invoices as csv or jsonl')
+        .choices(['csv', 'jsonl'])
+        .default('csv'),
+    )
+    .addOption(
+      new Option('-o, --output <file>', 'invoices file, - for standard output'),
+    )
     .addOption(new Option('--rejects <file>', 'rejects file'))
-    .addOption(new Option('--summary <file>', 'JSON summary file, - for standard output'))
-    .addOption(new Option('--no-formula-guard', "do not prefix ' to cells starting with = + - @"))
-    .addOption(new Option('--max-record-size <size>', 'longest record: 1m, 64k or bytes').argParser(parseSize).default(1 << 20, '1m'))
-    .addOption(new Option('--max-rejects <n>', 'rejected rows allowed before exit code 3').argParser(parseCount).default(0))
-    .addOption(new Option('--processes <n>', 'worker processes (default: the cores)').argParser(parsePositive))
-    .addOption(new Option('--threads <n>', 'threads in each process (default: 1)').argParser(parsePositive))
-    .addOption(new Option('--chunk-size <size>', 'bytes a thread reads at a time: 1m, 64k or bytes').argParser(parseSize).default(1 << 20, '1m'))
-    .addOption(new Option('-q, --quiet', 'no progress bar and no summary on standard error').default(false))
+    .addOption(
+      new Option(
+        '--summary <file>',
+        'JSON summary file, - for standard output',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--no-formula-guard',
+        "do not prefix ' to cells starting with = + - @",
+      ),
+    )
+    .addOption(
+      new Option('--max-record-size <size>', 'longest record: 1m, 64k or bytes')
+        .argParser(parseSize)
+        .default(1 << 20, '1m'),
+    )
+    .addOption(
+      new Option(
+        '--max-rejects <n>',
+        'rejected rows allowed before exit code 3',
+      )
+        .argParser(parseCount)
+        .default(0),
+    )
+    .addOption(
+      new Option(
+        '--processes <n>',
+        'worker processes (default: the cores)',
+      ).argParser(parsePositive),
+    )
+    .addOption(
+      new Option(
+        '--threads <n>',
+        'threads in each process (default: 1)',
+      ).argParser(parsePositive),
+    )
+    .addOption(
+      new Option(
+        '--chunk-size <size>',
+        'bytes a thread reads at a time: 1m, 64k or bytes',
+      )
+        .argParser(parseSize)
+        .default(1 << 20, '1m'),
+    )
+    .addOption(
+      new Option(
+        '-q, --quiet',
+        'no progress bar and no summary on standard error',
+      ).default(false),
+    )
     .addHelpText('after', EXAMPLES)
     .action(runProcess);
 }
 
-async function runProcess(input: string, flags: ProcessFlags, command: Command): Promise<void> {
+async function runProcess(
+  input: string,
+  flags: ProcessFlags,
+  command: Command,
+): Promise<void> {
   if (flags.output === '-' && flags.summary === '-') {
-    throw usageError('-o - and --summary - cannot both use standard output; pick one');
+    throw usageError(
+      '-o - and --summary - cannot both use standard output; pick one',
+    );
   }
   const options: ProcessOptions = {
     input,
@@ -101,18 +189,27 @@ async function runProcess(input: string, flags: ProcessFlags, command: Command):
     quiet: flags.quiet,
   };
   void command;
-  process.exitCode = await runWithSignals((signal) => processFile(options, signal));
+  process.exitCode = await runWithSignals((signal) =>
+    processFile(options, signal),
+  );
 }
 
 // SIGINT and SIGTERM stop the run: no new work starts, processes end, and
 // temporary files go. A second signal ends it at once.
-async function runWithSignals(run: (signal: AbortSignal) => Promise<number>): Promise<number> {
+async function runWithSignals(
+  run: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
-    const exitCode = name === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
+    const exitCode =
+      name === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
     controller.abort(
-      new OrderBatchError('OB_INTERRUPTED', `Stopped by ${name}; nothing was published`, { exitCode }),
+      new OrderBatchError(
+        'OB_INTERRUPTED',
+        `Stopped by ${name}; nothing was published`,
+        { exitCode },
+      ),
     );
   };
   process.on('SIGINT', onSignal);
@@ -133,13 +230,22 @@ async function runWithSignals(run: (signal: AbortSignal) => Promise<number>): Pr
 }
 
 const SIZE = /^(\d+)([kmg]?)$/i;
-const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+};
 
 function parseSize(text: string): number {
   const match = SIZE.exec(text.trim());
-  const bytes = match ? Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()] : 0;
+  const bytes = match
+    ? Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()]
+    : 0;
   if (!match || bytes < 1 || !Number.isSafeInteger(bytes)) {
-    throw new InvalidArgumentError(`'${text}' is not a size like 4m, 64k or 1000`);
+    throw new InvalidArgumentError(
+      `'${text}' is not a size like 4m, 64k or 1000`,
+    );
   }
   return bytes;
 }
@@ -147,31 +253,45 @@ function parseSize(text: string): number {
 function parsePositive(text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < 1 || value > 1024) {
-    throw new InvalidArgumentError(`'${text}' is not a whole number from 1 to 1024`);
+    throw new InvalidArgumentError(
+      `'${text}' is not a whole number from 1 to 1024`,
+    );
   }
   return value;
 }
 
 function parseCount(text: string): number {
-  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`'${text}' is not a whole number`);
+  if (!/^\d+$/.test(text))
+    throw new InvalidArgumentError(`'${text}' is not a whole number`);
   return Number(text);
 }
 
 function parseRate(text: string): TaxRate {
   const rate = parseTaxRate(text);
-  if (!rate) throw new InvalidArgumentError(`'${text}' is not a rate like 0.2, 0.0825 or 8.25%`);
+  if (!rate)
+    throw new InvalidArgumentError(
+      `'${text}' is not a rate like 0.2, 0.0825 or 8.25%`,
+    );
   return rate;
 }
 
 function parseCurrency(text: string): string {
-  if (!isCurrencyCode(text)) throw new InvalidArgumentError(`'${text}' is not an ISO 4217 code`);
+  if (!isCurrencyCode(text))
+    throw new InvalidArgumentError(`'${text}' is not an ISO 4217 code`);
   return text;
 }
 
 function parseDelimiter(text: string): number {
   const bytes = Buffer.from(text === '\\t' ? '\t' : text);
-  if (bytes.length !== 1 || bytes[0] === 0x22 || bytes[0] === 0x0a || bytes[0] === 0x0d) {
-    throw new InvalidArgumentError(`'${text}' is not one byte other than a quote or line end`);
+  if (
+    bytes.length !== 1 ||
+    bytes[0] === 0x22 ||
+    bytes[0] === 0x0a ||
+    bytes[0] === 0x0d
+  ) {
+    throw new InvalidArgumentError(
+      `'${text}' is not one byte other than a quote or line end`,
+    );
   }
   return bytes[0];
 }

@@ -24,7 +24,12 @@ export class ChunkChain {
   #expectedStart: number;
   #linesBefore: number;
 
-  constructor(tasks: ChunkTask[], dataStart: number, headerLines: number, inputName: string) {
+  constructor(
+    tasks: ChunkTask[],
+    dataStart: number,
+    headerLines: number,
+    inputName: string,
+  ) {
     this.#tasks = tasks;
     this.#expectedStart = dataStart;
     this.#linesBefore = headerLines;
@@ -50,7 +55,11 @@ export class ChunkChain {
       this.#waiting.delete(next.index);
       if (next.start !== this.#expectedStart) {
         const task = this.#tasks[next.index];
-        return { ...task, exactStart: this.#expectedStart, attempt: next.attempt + 1 };
+        return {
+          ...task,
+          exactStart: this.#expectedStart,
+          attempt: next.attempt + 1,
+        };
       }
       if (next.fatal) throw this.#fatalError(next);
       this.#accept(next);

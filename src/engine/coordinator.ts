@@ -30,9 +30,21 @@ const SHARDS_PER_PROCESS = 4;
 const TASK_TIMEOUT_MS = 10 * 60_000;
 
 /** Processes every chunk of the input; resolves when all are accepted. */
-export async function runChunks(job: JobSpec, options: EngineOptions): Promise<ChunkChain> {
-  const tasks = planChunks(options.dataStart, job.fileBytes, options.chunkBytes);
-  const chain = new ChunkChain(tasks, options.dataStart, options.headerLines, options.inputName);
+export async function runChunks(
+  job: JobSpec,
+  options: EngineOptions,
+): Promise<ChunkChain> {
+  const tasks = planChunks(
+    options.dataStart,
+    job.fileBytes,
+    options.chunkBytes,
+  );
+  const chain = new ChunkChain(
+    tasks,
+    options.dataStart,
+    options.headerLines,
+    options.inputName,
+  );
   if (tasks.length === 0) return chain;
   if (options.inline) {
     await runInline(job, tasks, chain, options);
@@ -43,11 +55,20 @@ export async function runChunks(job: JobSpec, options: EngineOptions): Promise<C
 }
 
 /** Cuts [dataStart, fileBytes) into chunks of `chunkBytes` (at least 1). */
-export function planChunks(dataStart: number, fileBytes: number, chunkBytes: number): ChunkTask[] {
+export function planChunks(
+  dataStart: number,
+  fileBytes: number,
+  chunkBytes: number,
+): ChunkTask[] {
   const tasks: ChunkTask[] = [];
   for (let start = dataStart; start < fileBytes; start += chunkBytes) {
     const nominalEnd = Math.min(start + chunkBytes, fileBytes);
-    tasks.push({ index: tasks.length, nominalStart: start, nominalEnd, attempt: 1 });
+    tasks.push({
+      index: tasks.length,
+      nominalStart: start,
+      nominalEnd,
+      attempt: 1,
+    });
   }
   if (tasks.length > 0) tasks[0].exactStart = dataStart;
   return tasks;
@@ -89,10 +110,18 @@ function runOnProcesses(
   chain: ChunkChain,
   options: EngineOptions,
 ): Promise<void> {
-  const shardSize = Math.max(1, Math.ceil(tasks.length / (options.processes * SHARDS_PER_PROCESS)));
+  const shardSize = Math.max(
+    1,
+    Math.ceil(tasks.length / (options.processes * SHARDS_PER_PROCESS)),
+  );
   const queue: Shard[] = [];
   for (let i = 0; i < tasks.length; i += shardSize) {
-    queue.push({ id: queue.length, tasks: tasks.slice(i, i + shardSize), attempt: 1, reported: new Set() });
+    queue.push({
+      id: queue.length,
+      tasks: tasks.slice(i, i + shardSize),
+      attempt: 1,
+      reported: new Set(),
+    });
   }
   const shards = [...queue];
   // Shards held by each process that said it is ready.
@@ -114,9 +143,13 @@ function runOnProcesses(
       if (error) reject(error);
       else resolve();
     };
-    options.signal?.addEventListener('abort', () => finish(options.signal!.reason as Error), {
-      once: true,
-    });
+    options.signal?.addEventListener(
+      'abort',
+      () => finish(options.signal!.reason as Error),
+      {
+        once: true,
+      },
+    );
 
     const fork = () => {
       // A process that cannot even start would otherwise be forked forever.
@@ -127,7 +160,9 @@ function runOnProcesses(
       const worker = cluster.fork({ ORDER_BATCH_PROCESS: String(forks) });
       workers.add(worker);
       worker.on('message', (message: FromShard) => onMessage(worker, message));
-      worker.on('exit', (code, signal) => onExit(worker, signal ?? `exit code ${code}`));
+      worker.on('exit', (code, signal) =>
+        onExit(worker, signal ?? `exit code ${code}`),
+      );
     };
 
     const dispatch = () => {
@@ -135,15 +170,26 @@ function runOnProcesses(
         while (held.size < 2 && queue.length > 0) {
           const shard = queue.shift()!;
           held.add(shard);
-          const left = shard.tasks.filter((task) => !shard.reported.has(task.index));
-          send(worker, { type: 'shard', shard: shard.id, attempt: shard.attempt, tasks: left });
+          const left = shard.tasks.filter(
+            (task) => !shard.reported.has(task.index),
+          );
+          send(worker, {
+            type: 'shard',
+            shard: shard.id,
+            attempt: shard.attempt,
+            tasks: left,
+          });
         }
       }
     };
 
     const retry = (shard: Shard, why: string) => {
       if (shard.attempt >= SHARD_ATTEMPTS) {
-        finish(internalError(`shard ${shard.id} failed ${SHARD_ATTEMPTS} times (${why})`));
+        finish(
+          internalError(
+            `shard ${shard.id} failed ${SHARD_ATTEMPTS} times (${why})`,
+          ),
+        );
         return;
       }
       shard.attempt++;
@@ -153,7 +199,12 @@ function runOnProcesses(
     const onMessage = (worker: Worker, message: FromShard) => {
       if (finished) return;
       if (message.type === 'ready') {
-        send(worker, { type: 'job', job, threads: options.threads, taskTimeoutMs: TASK_TIMEOUT_MS });
+        send(worker, {
+          type: 'job',
+          job,
+          threads: options.threads,
+          taskTimeoutMs: TASK_TIMEOUT_MS,
+        });
         busy.set(worker, new Set());
         dispatch();
         return;
@@ -166,7 +217,12 @@ function runOnProcesses(
         try {
           const redo = chain.offer(message.report);
           if (redo) {
-            shards.push({ id: shards.length, tasks: [redo], attempt: 1, reported: new Set() });
+            shards.push({
+              id: shards.length,
+              tasks: [redo],
+              attempt: 1,
+              reported: new Set(),
+            });
             queue.unshift(shards[shards.length - 1]);
           }
         } catch (error) {

@@ -9,7 +9,12 @@ import { Code } from '../orders/codes.js';
 import { OrderPartial, finalLineCode, settleOrder } from '../orders/partial.js';
 import { renderInvoice } from '../orders/render.js';
 import { Rules } from '../orders/rules.js';
-import { renderRowReject, rowOf, type Counts, type RowFacts } from '../orders/settle-chunk.js';
+import {
+  renderRowReject,
+  rowOf,
+  type Counts,
+  type RowFacts,
+} from '../orders/settle-chunk.js';
 import { CurrencyTotals } from '../orders/totals.js';
 import type { AcceptedChunk, ChunkChain } from './chain.js';
 import { readAt, readSpillIndex, readSpillTexts } from './spill.js';
@@ -44,16 +49,28 @@ export async function mergeChunks(
   const rules = new Rules(job.settings);
   const fd = openSync(job.inputPath, 'r');
   try {
-    const readRecord = (start: number, end: number) => readAt(fd, start, end - start);
+    const readRecord = (start: number, end: number) =>
+      readAt(fd, start, end - start);
     const spread = await gatherSpreadOrders(chain, rules, readRecord, signal);
     const result = sumChunks(chain.accepted);
     const cuts = new Map<number, Set<number>>(); // chunk -> its spread orders
     const firstLines = new Map<string, string>(); // "chunk:order" -> invoice
-    const extraRejects = new Map<number, Array<{ line: number; text: string }>>();
+    const extraRejects = new Map<
+      number,
+      Array<{ line: number; text: string }>
+    >();
 
     for (const [key, order] of spread) {
       if (order.byChunk.size < 2) continue; // a hash collision, not spread
-      settleSpreadOrder(key, order, rules, result, readRecord, firstLines, extraRejects);
+      settleSpreadOrder(
+        key,
+        order,
+        rules,
+        result,
+        readRecord,
+        firstLines,
+        extraRejects,
+      );
       for (const [chunk, local] of order.byChunk) {
         if (!cuts.has(chunk)) cuts.set(chunk, new Set());
         cuts.get(chunk)!.add(local.order);
@@ -64,7 +81,12 @@ export async function mergeChunks(
     for (const chunk of chain.accepted) {
       await pause(signal);
       writeInvoices(chunk, cuts.get(chunk.index), firstLines, invoices);
-      result.rejectedRows += writeRejects(chunk, cuts.get(chunk.index), extraRejects.get(chunk.index), rejects);
+      result.rejectedRows += writeRejects(
+        chunk,
+        cuts.get(chunk.index),
+        extraRejects.get(chunk.index),
+        rejects,
+      );
     }
     if (result.rows !== result.invoicedRows + result.rejectedRows) {
       throw internalError(
@@ -86,7 +108,11 @@ async function pause(signal: AbortSignal | undefined): Promise<void> {
 
 function sumChunks(chunks: AcceptedChunk[]): MergeResult {
   const result: MergeResult = {
-    rows: 0, invoicedRows: 0, rejectedRows: 0, invoices: 0, rejectedOrders: 0,
+    rows: 0,
+    invoicedRows: 0,
+    rejectedRows: 0,
+    invoices: 0,
+    rejectedOrders: 0,
     totals: new CurrencyTotals(),
   };
   for (const chunk of chunks) {
@@ -117,11 +143,19 @@ async function gatherSpreadOrders(
       const { partial } = stretch;
       let entry = spread.get(partial.key);
       if (!entry) {
-        entry = { whole: new OrderPartial(partial.key, -1), byChunk: new Map(), records: [] };
+        entry = {
+          whole: new OrderPartial(partial.key, -1),
+          byChunk: new Map(),
+          records: [],
+        };
         spread.set(partial.key, entry);
       }
       entry.whole.merge(partial);
-      entry.byChunk.set(chunk.index, { partial, rows: stretch.records.length, order: stretch.order });
+      entry.byChunk.set(chunk.index, {
+        partial,
+        rows: stretch.records.length,
+        order: stretch.order,
+      });
       entry.records.push(...stretch.records);
     }
   }
@@ -149,11 +183,20 @@ function readStretches(
   const stretches = new Map<number, Stretch>();
   // `read` is the order's number in the processor: 0 for one run read
   // alone, the chunk's own number when the whole chunk was read again.
-  const take = (processor: ChunkProcessor, order: number, read: number, linesBefore: number) => {
+  const take = (
+    processor: ChunkProcessor,
+    order: number,
+    read: number,
+    linesBefore: number,
+  ) => {
     const partial = processor.orders[read];
     let stretch = stretches.get(order);
     if (!stretch) {
-      stretch = { order, partial: new OrderPartial(partial.key, order), records: [] };
+      stretch = {
+        order,
+        partial: new OrderPartial(partial.key, order),
+        records: [],
+      };
       stretches.set(order, stretch);
     }
     stretch.partial.merge(partial);
@@ -168,7 +211,8 @@ function readStretches(
   if (wanted.size > WHOLE_CHUNK_AFTER) {
     const processor = new ChunkProcessor(rules, chunk.start, chunk.end);
     processor.feed(readRecord(chunk.start, chunk.end), chunk.start, true);
-    for (const order of wanted) take(processor, order, order, chunk.linesBefore);
+    for (const order of wanted)
+      take(processor, order, order, chunk.linesBefore);
   } else {
     const { runs } = readSpillIndex(chunk);
     for (let at = 0; at < runs.length; at += 4) {
@@ -221,7 +265,10 @@ function settleSpreadOrder(
       BigInt(whole.taxMinor),
       BigInt(whole.totalMinor),
     );
-    firstLines.set(`${firstChunk}:${first.order}`, renderInvoice(order.whole, whole, rules));
+    firstLines.set(
+      `${firstChunk}:${first.order}`,
+      renderInvoice(order.whole, whole, rules),
+    );
     return;
   }
 
@@ -230,7 +277,9 @@ function settleSpreadOrder(
     const code = finalLineCode(record.row.code, whole);
     const tail = renderRowReject(record.row, code, key, rules, readRecord);
     if (!extraRejects.has(record.chunk)) extraRejects.set(record.chunk, []);
-    extraRejects.get(record.chunk)!.push({ line: record.line, text: `${record.line},${tail}` });
+    extraRejects
+      .get(record.chunk)!
+      .push({ line: record.line, text: `${record.line},${tail}` });
   }
 }
 
@@ -269,12 +318,17 @@ function writeRejects(
   if (chunk.rejects === 0 && !extra) return 0;
   const index = readSpillIndex(chunk);
   const { rejects } = readSpillTexts(chunk);
-  const text = chunk.rejectAscii ? rejects.toString('latin1') : rejects.toString('utf8');
+  const text = chunk.rejectAscii
+    ? rejects.toString('latin1')
+    : rejects.toString('utf8');
   const lines: Array<{ line: number; text: string }> = [];
   for (let i = 0; i < chunk.rejects; i++) {
     if (cut?.has(index.rejectOrders[i])) continue;
     const line = chunk.linesBefore + index.rejectLines[i] + 1;
-    const tail = text.slice(i === 0 ? 0 : index.rejectEnds[i - 1], index.rejectEnds[i]);
+    const tail = text.slice(
+      i === 0 ? 0 : index.rejectEnds[i - 1],
+      index.rejectEnds[i],
+    );
     lines.push({ line, text: `${line},${tail}` });
   }
   if (extra) {

@@ -35,8 +35,12 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
         : Math.max(task.nominalEnd - processor.position, 0) + SLACK_BYTES;
   }
 
-  const outcome = settleChunk(processor, start, (from, to) => readAt(fd, from, to - from));
-  const written = outcome.fatal ? emptySpill() : writeSpill(job.spillDir, outcome);
+  const outcome = settleChunk(processor, start, (from, to) =>
+    readAt(fd, from, to - from),
+  );
+  const written = outcome.fatal
+    ? emptySpill()
+    : writeSpill(job.spillDir, outcome);
   return {
     index: task.index,
     attempt: task.attempt,
@@ -59,7 +63,13 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
 }
 
 function emptySpill() {
-  return { spillPath: '', spillOffset: 0, invoiceBytes: 0, rejectBytes: 0, rejectAscii: true };
+  return {
+    spillPath: '',
+    spillOffset: 0,
+    invoiceBytes: 0,
+    rejectBytes: 0,
+    rejectAscii: true,
+  };
 }
 
 /**
@@ -72,7 +82,11 @@ function guessRecordStart(fd: number, offset: number, job: JobSpec): number {
   // Chunks smaller than a record all search the same stretch for its line
   // end; remembering the last answer keeps that linear, not quadratic.
   const known = lastSearch;
-  if (known.path === job.inputPath && offset >= known.from && offset <= known.found) {
+  if (
+    known.path === job.inputPath &&
+    offset >= known.from &&
+    offset <= known.found
+  ) {
     return known.found;
   }
   const found = searchRecordStart(fd, offset, job);

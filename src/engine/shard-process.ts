@@ -55,13 +55,20 @@ send({ type: 'ready' });
 
 async function runShard(shard: number, attempt: number, tasks: ChunkTask[]) {
   try {
-    await Promise.all(tasks.map(async (task) => {
-      const report = await runWithRetries(task);
-      send({ type: 'chunk', shard, attempt, report });
-    }));
+    await Promise.all(
+      tasks.map(async (task) => {
+        const report = await runWithRetries(task);
+        send({ type: 'chunk', shard, attempt, report });
+      }),
+    );
     send({ type: 'shard-done', shard, attempt });
   } catch (error) {
-    send({ type: 'shard-failed', shard, attempt, message: (error as Error).message });
+    send({
+      type: 'shard-failed',
+      shard,
+      attempt,
+      message: (error as Error).message,
+    });
   }
 }
 

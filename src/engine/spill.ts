@@ -29,7 +29,10 @@ export interface SpillPlace {
 let spill: { path: string; fd: number; bytes: number } | undefined;
 
 /** Appends a chunk's outcome to this thread's spill file in `spillDir`. */
-export function writeSpill(spillDir: string, outcome: ChunkOutcome): SpillPlace {
+export function writeSpill(
+  spillDir: string,
+  outcome: ChunkOutcome,
+): SpillPlace {
   if (!spill || !spill.path.startsWith(`${spillDir}/`)) {
     const path = `${spillDir}/spill-${process.pid}-${threadId}.bin`;
     spill = { path, fd: openSync(path, 'w'), bytes: 0 };
@@ -57,9 +60,13 @@ export function writeSpill(spillDir: string, outcome: ChunkOutcome): SpillPlace 
   };
 }
 
-function writeAllAt(fd: number, part: ArrayBufferView, position: number): number {
+function writeAllAt(
+  fd: number,
+  part: ArrayBufferView,
+  position: number,
+): number {
   const bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
-  for (let done = 0; done < bytes.length; ) {
+  for (let done = 0; done < bytes.length;) {
     done += writeSync(fd, bytes, done, bytes.length - done, position + done);
   }
   return bytes.length;
@@ -73,12 +80,19 @@ interface SpillShape extends SpillPlace {
 }
 
 /** Reads a spilled chunk's invoice and rejects text as bytes. */
-export function readSpillTexts(shape: SpillShape): { invoices: Buffer; rejects: Buffer } {
+export function readSpillTexts(shape: SpillShape): {
+  invoices: Buffer;
+  rejects: Buffer;
+} {
   const fd = openSync(shape.spillPath, 'r');
   try {
     return {
       invoices: readAt(fd, shape.spillOffset, shape.invoiceBytes),
-      rejects: readAt(fd, shape.spillOffset + shape.invoiceBytes, shape.rejectBytes),
+      rejects: readAt(
+        fd,
+        shape.spillOffset + shape.invoiceBytes,
+        shape.rejectBytes,
+      ),
     };
   } finally {
     closeSync(fd);
@@ -111,7 +125,7 @@ export function readSpillIndex(shape: SpillShape): SpillIndex {
 /** Reads `length` bytes at `position`, failing on a short read. */
 export function readAt(fd: number, position: number, length: number): Buffer {
   const buffer = Buffer.allocUnsafe(length);
-  for (let done = 0; done < length; ) {
+  for (let done = 0; done < length;) {
     const read = readSync(fd, buffer, done, length - done, position + done);
     if (read === 0) throw new Error(`file ended at byte ${position + done}`);
     done += read;

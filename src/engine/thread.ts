@@ -4,6 +4,9 @@ import { runChunk } from './run-chunk.js';
 import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
 
 /** Processes one chunk in a piscina thread. */
-export default function processChunk(work: { job: JobSpec; task: ChunkTask }): ChunkReport {
+export default function processChunk(work: {
+  job: JobSpec;
+  task: ChunkTask;
+}): ChunkReport {
   return runChunk(work.job, work.task);
 }

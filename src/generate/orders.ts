@@ -31,13 +31,30 @@ export const CSV_HEADER =
 // the order broken records cycle through them. duplicate_order comes before
 // invalid_order so that, at high rates, the order it copies still has an id.
 export const REJECT_KINDS = {
-  csv: ['malformed_row', 'invalid_encoding', 'missing_field',
-    'invalid_quantity', 'invalid_currency', 'invalid_price', 'unknown_region',
-    'mixed_order', 'amount_out_of_range'],
-  jsonl: ['malformed_json', 'invalid_encoding', 'record_too_long',
-    'duplicate_order', 'invalid_order', 'missing_field', 'invalid_quantity',
-    'invalid_currency', 'invalid_price', 'unknown_region',
-    'amount_out_of_range'],
+  csv: [
+    'malformed_row',
+    'invalid_encoding',
+    'missing_field',
+    'invalid_quantity',
+    'invalid_currency',
+    'invalid_price',
+    'unknown_region',
+    'mixed_order',
+    'amount_out_of_range',
+  ],
+  jsonl: [
+    'malformed_json',
+    'invalid_encoding',
+    'record_too_long',
+    'duplicate_order',
+    'invalid_order',
+    'missing_field',
+    'invalid_quantity',
+    'invalid_currency',
+    'invalid_price',
+    'unknown_region',
+    'amount_out_of_range',
+  ],
 } as const satisfies Record<OrderFileFormat, readonly RejectCode[]>;
 
 export type RejectKind = (typeof REJECT_KINDS)[OrderFileFormat][number];
@@ -47,8 +64,12 @@ const DEFAULT_WINDOW_ROWS = 50_000;
 const SKU_COUNT = 5000;
 const ODD_SKU_SHARE = 1 / 64;
 // Quoted-field paths: a delimiter, a doubled quote, a line break, UTF-8.
-const ODD_SKUS = ['Mug, large', '12" record', 'Gift set\nwith card',
-  'Caf\xc3\xa9 cr\xc3\xa8me'];
+const ODD_SKUS = [
+  'Mug, large',
+  '12" record',
+  'Gift set\nwith card',
+  'Caf\xc3\xa9 cr\xc3\xa8me',
+];
 // One byte past the contract's default --max-record-size of 1 MiB.
 const TOO_LONG_BYTES = (1 << 20) + 1;
 // 2e7 minor units times a quantity of 1e9 passes 2^53 - 1 in any currency.
@@ -56,32 +77,63 @@ const HUGE_PRICE_MINOR = 20_000_000;
 const BAD_QUANTITIES = [0, -1, 1.5, 'abc', 1_000_000_001];
 const BAD_CURRENCIES = ['EURO', 'usd'];
 // Roughly what a euro buys, so that a yen price looks like a yen price.
-const PER_EURO: Record<string, number> = { JPY: 160, KRW: 1500, HUF: 400,
-  ISK: 150, CLP: 1000, INR: 90, IDR: 17000, GBP: 0.85, USD: 1.1, KWD: 0.33,
-  BHD: 0.4, OMR: 0.4, CLF: 0.03 };
+const PER_EURO: Record<string, number> = {
+  JPY: 160,
+  KRW: 1500,
+  HUF: 400,
+  ISK: 150,
+  CLP: 1000,
+  INR: 90,
+  IDR: 17000,
+  GBP: 0.85,
+  USD: 1.1,
+  KWD: 0.33,
+  BHD: 0.4,
+  OMR: 0.4,
+  CLF: 0.03,
+};
 
 type Random = () => number;
 type Reject = { kind: RejectKind; variant: number } | undefined;
-type Item = { sku: string; price?: number | string;
-  quantity?: number | string };
-type Draft = { id?: string; customer: string; currency: string;
-  region: string; items: Item[] };
+type Item = {
+  sku: string;
+  price?: number | string;
+  quantity?: number | string;
+};
+type Draft = {
+  id?: string;
+  customer: string;
+  currency: string;
+  region: string;
+  items: Item[];
+};
 
 interface Plan {
-  rows: number; seed: number; format: OrderFileFormat; random: Random;
-  currencies: string[]; regions: string[]; unknownRegion: string;
-  customerCount: number; nextReject: () => Reject;
+  rows: number;
+  seed: number;
+  format: OrderFileFormat;
+  random: Random;
+  currencies: string[];
+  regions: string[];
+  unknownRegion: string;
+  customerCount: number;
+  nextReject: () => Reject;
 }
 
 // Yields the file as ~1 MiB Buffers; the same options give the same bytes.
 export function* generateOrders(options: GenerateOptions): Generator<Buffer> {
   const plan = createPlan(options);
-  const records = plan.format === 'csv'
-    ? generateCsvRecords(plan) : generateJsonRecords(plan);
+  const records =
+    plan.format === 'csv'
+      ? generateCsvRecords(plan)
+      : generateJsonRecords(plan);
   // The shuffle draws from its own stream, so content matches unshuffled.
   const ordered = options.shuffle
-    ? shuffleWithinWindows(records, options.shuffleWindowRows
-      ?? DEFAULT_WINDOW_ROWS, createRandom(mix32(plan.seed ^ 0x5eed)))
+    ? shuffleWithinWindows(
+        records,
+        options.shuffleWindowRows ?? DEFAULT_WINDOW_ROWS,
+        createRandom(mix32(plan.seed ^ 0x5eed)),
+      )
     : records;
 
   let parts = plan.format === 'csv' ? [`${CSV_HEADER}\n`] : [];
@@ -116,9 +168,17 @@ function createPlan(options: GenerateOptions): Plan {
   let unknownRegion = 'ZZ';
   while (regions.includes(unknownRegion)) unknownRegion += 'Z';
   const customerCount = Math.max(10, Math.floor(rows / 4));
-  return { rows, seed, format, currencies, regions, unknownRegion,
-    customerCount, random: createRandom(seed),
-    nextReject: scheduleRejects(rejectRate, REJECT_KINDS[format]) };
+  return {
+    rows,
+    seed,
+    format,
+    currencies,
+    regions,
+    unknownRegion,
+    customerCount,
+    random: createRandom(seed),
+    nextReject: scheduleRejects(rejectRate, REJECT_KINDS[format]),
+  };
 }
 
 // Spreads broken records evenly: after n records, floor(n × rate) are
@@ -179,16 +239,22 @@ function createDraft(plan: Plan, orderNo: number, itemCount: number): Draft {
     if (random() < 0.125) item.quantity = String(item.quantity);
     return item;
   });
-  return { id: `ORD-${String(orderNo).padStart(6, '0')}`,
+  return {
+    id: `ORD-${String(orderNo).padStart(6, '0')}`,
     customer: `C-${1 + pickInt(random, plan.customerCount)}`,
-    currency, region: pick(random, plan.regions), items };
+    currency,
+    region: pick(random, plan.regions),
+    items,
+  };
 }
 
 function createItem(plan: Plan, currency: string): Item {
   const { random } = plan;
   const skuNo = pickInt(random, SKU_COUNT);
-  const sku = random() < ODD_SKU_SHARE
-    ? pick(random, ODD_SKUS) : `SKU-${String(skuNo).padStart(5, '0')}`;
+  const sku =
+    random() < ODD_SKU_SHARE
+      ? pick(random, ODD_SKUS)
+      : `SKU-${String(skuNo).padStart(5, '0')}`;
   // Mostly one to three units, now and then a bulk line.
   const quantity = 1 + pickInt(random, random() < 0.9 ? 3 : 100);
   const digits = minorDigitsOf(currency) ?? 2;
@@ -197,15 +263,22 @@ function createItem(plan: Plan, currency: string): Item {
 }
 
 // One SKU has one price per seed, as in a catalogue; most are cheap.
-function priceMinorOf(plan: Plan, skuNo: number, currency: string,
-  digits: number): number {
+function priceMinorOf(
+  plan: Plan,
+  skuNo: number,
+  currency: string,
+  digits: number,
+): number {
   const unit = mix32(Math.imul(skuNo + 1, 0x9e3779b1) ^ plan.seed) / 2 ** 32;
   const euroCents = 99 + Math.floor(unit ** 3 * 50_000);
-  const minor = Math.max(1, Math.round(
-    (euroCents * (PER_EURO[currency] ?? 1) * 10 ** digits) / 100));
+  const minor = Math.max(
+    1,
+    Math.round((euroCents * (PER_EURO[currency] ?? 1) * 10 ** digits) / 100),
+  );
   // Shop prices tend to end in 99 where the minor unit allows it.
   return digits === 2 && minor > 100 && skuNo % 3 > 0
-    ? minor - (minor % 100) + 99 : minor;
+    ? minor - (minor % 100) + 99
+    : minor;
 }
 
 // Applies one reject kind to a clean draft; format-level kinds
@@ -245,8 +318,15 @@ function breakDraft(plan: Plan, draft: Draft, reject: Reject): Draft {
 
 function renderCsvLine(plan: Plan, draft: Draft, reject: Reject): string {
   const item = draft.items[0] ?? { sku: '' };
-  const fields = [draft.id, draft.customer, item.sku, item.quantity,
-    item.price, draft.currency, draft.region].map((v) => String(v ?? ''));
+  const fields = [
+    draft.id,
+    draft.customer,
+    item.sku,
+    item.quantity,
+    item.price,
+    draft.currency,
+    draft.region,
+  ].map((v) => String(v ?? ''));
   if (reject?.kind === 'malformed_row') {
     if (reject.variant % 2 === 0) fields.push(plan.unknownRegion);
     else fields.pop();
@@ -255,12 +335,19 @@ function renderCsvLine(plan: Plan, draft: Draft, reject: Reject): string {
 }
 
 function renderJsonLine(draft: Draft, reject: Reject): string {
-  const text = JSON.stringify({ id: draft.id, customer_id: draft.customer,
-    currency: draft.currency, region: draft.region, items: draft.items });
+  const text = JSON.stringify({
+    id: draft.id,
+    customer_id: draft.customer,
+    currency: draft.currency,
+    region: draft.region,
+    items: draft.items,
+  });
   if (reject?.kind !== 'malformed_json') return `${text}\n`;
   // Cut short, an array instead of an object, trailing text.
-  return `${cycle([text.slice(0, -1), `[${text}]`, `${text} x`],
-    reject.variant)}\n`;
+  return `${cycle(
+    [text.slice(0, -1), `[${text}]`, `${text} x`],
+    reject.variant,
+  )}\n`;
 }
 
 // Quotes a CSV field only where RFC 4180 requires it.
@@ -270,8 +357,11 @@ function quoteCsvField(value: string): string {
 
 // Fisher-Yates, inside out, within windows of `windowRows` records: the
 // rows of an order land far apart while memory stays bounded by one window.
-function* shuffleWithinWindows(records: Iterable<string>, windowRows: number,
-  random: Random): Generator<string> {
+function* shuffleWithinWindows(
+  records: Iterable<string>,
+  windowRows: number,
+  random: Random,
+): Generator<string> {
   const window: string[] = [];
   for (const record of records) {
     const slot = pickInt(random, window.length + 1);

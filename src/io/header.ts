@@ -34,11 +34,20 @@ const REQUIRED: Array<[keyof ColumnIndexes, string]> = [
 const LF = 0x0a;
 
 /** Where the records of a JSON lines file start: after any BOM. */
-export function jsonLayout(path: string, fileBytes: number, name: string): InputLayout {
+export function jsonLayout(
+  path: string,
+  fileBytes: number,
+  name: string,
+): InputLayout {
   const start = bomLength(path, fileBytes);
   if (fileBytes - start === 0) throw unusableInput(name, 'the file is empty');
   const none: ColumnIndexes = {
-    orderId: -1, quantity: -1, unitPrice: -1, currency: -1, region: -1, customerId: -1,
+    orderId: -1,
+    quantity: -1,
+    unitPrice: -1,
+    currency: -1,
+    region: -1,
+    customerId: -1,
   };
   return { dataStart: start, headerLines: 0, columns: none, fieldCount: 0 };
 }
@@ -58,7 +67,8 @@ export function readCsvLayout(
   const fields = new RecordFields();
   let lines = 0;
   for (;;) {
-    if (pos >= bytes.length) throw unusableInput(name, 'the file is empty: it has no header');
+    if (pos >= bytes.length)
+      throw unusableInput(name, 'the file is empty: it has no header');
     const next = scanRecord(bytes, pos, bytes.length, delimiter, atEof, fields);
     if (next === INCOMPLETE) {
       throw unusableInput(
@@ -72,16 +82,27 @@ export function readCsvLayout(
     lines += fields.innerNewlines + (bytes[next - 1] === LF ? 1 : 0);
     if (!blank) {
       const text = bytes.toString('utf8', pos, fields.recordEnd);
-      return { dataStart: next, headerLines: lines, ...mapColumns(text, delimiter, name) };
+      return {
+        dataStart: next,
+        headerLines: lines,
+        ...mapColumns(text, delimiter, name),
+      };
     }
     pos = next;
   }
 }
 
 function mapColumns(headerText: string, delimiter: number, name: string) {
-  const [names] = parse(headerText, { delimiter: String.fromCharCode(delimiter) }) as string[][];
+  const [names] = parse(headerText, {
+    delimiter: String.fromCharCode(delimiter),
+  }) as string[][];
   const columns: ColumnIndexes = {
-    orderId: -1, quantity: -1, unitPrice: -1, currency: -1, region: -1, customerId: -1,
+    orderId: -1,
+    quantity: -1,
+    unitPrice: -1,
+    currency: -1,
+    region: -1,
+    customerId: -1,
   };
   const seen = new Map<keyof ColumnIndexes, string>();
   names.forEach((raw, index) => {
@@ -107,7 +128,12 @@ function mapColumns(headerText: string, delimiter: number, name: string) {
 
 function bomLength(path: string, fileBytes: number): number {
   const head = readFirst(path, Math.min(3, fileBytes));
-  return head.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  return head.length === 3 &&
+    head[0] === 0xef &&
+    head[1] === 0xbb &&
+    head[2] === 0xbf
+    ? 3
+    : 0;
 }
 
 function readFirst(path: string, length: number): Buffer {

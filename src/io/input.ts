@@ -45,7 +45,13 @@ export async function prepareInput(
   }
   const gzip = /\.gz$/i.test(name);
   if (name !== '-' && !gzip) {
-    return { name, path: name, fileBytes: sizeOf(name), sourceBytes: sizeOf(name), format: resolved };
+    return {
+      name,
+      path: name,
+      fileBytes: sizeOf(name),
+      sourceBytes: sizeOf(name),
+      format: resolved,
+    };
   }
 
   const total = name === '-' ? 0 : sizeOf(name);
@@ -57,24 +63,35 @@ export async function prepareInput(
       done(null, chunk);
     },
   });
-  const source: NodeJS.ReadableStream = name === '-' ? process.stdin : createReadStream(name);
+  const source: NodeJS.ReadableStream =
+    name === '-' ? process.stdin : createReadStream(name);
   const sink = createWriteStream(spoolPath);
   try {
     if (gzip) await pipeline(source, counter, createGunzip(), sink);
     else await pipeline(source, counter, sink);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_')) {
-      throw unusableInput(name, `it is not valid gzip (${(error as Error).message})`);
+      throw unusableInput(
+        name,
+        `it is not valid gzip (${(error as Error).message})`,
+      );
     }
     throw missingInput(name, error);
   }
-  return { name, path: spoolPath, fileBytes: sizeOf(spoolPath), sourceBytes, format: resolved };
+  return {
+    name,
+    path: spoolPath,
+    fileBytes: sizeOf(spoolPath),
+    sourceBytes,
+    format: resolved,
+  };
 }
 
 function sizeOf(path: string): number {
   try {
     const stats = statSync(path);
-    if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (stats.isDirectory())
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     return stats.size;
   } catch (error) {
     throw missingInput(path, error);

@@ -24,11 +24,13 @@ export class OutputWriter {
 
   flush(): void {
     if (this.#pending.length === 0) return;
-    const parts = this.#pending.map((part) => (typeof part === 'string' ? Buffer.from(part) : part));
+    const parts = this.#pending.map((part) =>
+      typeof part === 'string' ? Buffer.from(part) : part,
+    );
     const block = Buffer.concat(parts);
     this.#pending = [];
     this.#pendingBytes = 0;
-    for (let done = 0; done < block.length; ) {
+    for (let done = 0; done < block.length;) {
       done += writeSync(this.#fd, block, done, block.length - done);
     }
     this.bytesWritten += block.length;

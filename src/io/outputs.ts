@@ -3,8 +3,14 @@
 // keeps two runs from writing the same outputs; and the clean-up that
 // leaves nothing behind when a run stops early.
 import {
-  closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync,
-  rmSync, writeFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { cannotCreate, ioError, OrderBatchError } from '../errors.js';
@@ -17,8 +23,14 @@ export interface OutputPaths {
 }
 
 /** The default output paths beside `input` (in the working folder for "-"). */
-export function defaultOutputPaths(input: string, invoiceExtension: 'csv' | 'jsonl'): OutputPaths {
-  const base = input === '-' ? 'stdin' : input.replace(/\.(csv|jsonl|ndjson)(\.gz)?$/i, '');
+export function defaultOutputPaths(
+  input: string,
+  invoiceExtension: 'csv' | 'jsonl',
+): OutputPaths {
+  const base =
+    input === '-'
+      ? 'stdin'
+      : input.replace(/\.(csv|jsonl|ndjson)(\.gz)?$/i, '');
   return {
     invoices: `${base}.invoices.${invoiceExtension}`,
     rejects: `${base}.rejects.csv`,
@@ -72,7 +84,10 @@ export class OutputSet {
       this.#removeLeftoversOf(holder);
       rmSync(this.#lockPath, { force: true });
     }
-    throw new OrderBatchError('OB_LOCKED', `Cannot take the lock ${this.#lockPath}; try again`);
+    throw new OrderBatchError(
+      'OB_LOCKED',
+      `Cannot take the lock ${this.#lockPath}; try again`,
+    );
   }
 
   /** Creates the spill folder and the temporary file of each output. */
@@ -83,7 +98,11 @@ export class OutputSet {
       throw cannotCreate(this.spillDir, error);
     }
     return {
-      invoices: this.#open(this.paths.invoices === '-' ? join(this.spillDir, 'invoices') : this.paths.invoices),
+      invoices: this.#open(
+        this.paths.invoices === '-'
+          ? join(this.spillDir, 'invoices')
+          : this.paths.invoices,
+      ),
       rejects: this.#open(this.paths.rejects),
     };
   }
@@ -122,7 +141,9 @@ export class OutputSet {
   }
 
   #open(target: string): number {
-    const path = target.startsWith(this.spillDir) ? target : temporaryPath(target);
+    const path = target.startsWith(this.spillDir)
+      ? target
+      : temporaryPath(target);
     try {
       const fd = openSync(path, 'w');
       this.#temporaries.push(path);
@@ -133,7 +154,9 @@ export class OutputSet {
   }
 
   #lockTarget(): string {
-    return this.paths.invoices === '-' ? this.paths.rejects : this.paths.invoices;
+    return this.paths.invoices === '-'
+      ? this.paths.rejects
+      : this.paths.invoices;
   }
 
   // A run killed outright leaves its temporary files; the next run that
@@ -146,7 +169,8 @@ export class OutputSet {
     }
     const folder = dirname(this.paths.rejects);
     const spill = `${basename(this.paths.rejects)}.${pid}.tmp.d`;
-    if (existsSync(join(folder, spill))) rmSync(join(folder, spill), { recursive: true, force: true });
+    if (existsSync(join(folder, spill)))
+      rmSync(join(folder, spill), { recursive: true, force: true });
   }
 }
 
@@ -168,7 +192,9 @@ function isRunning(pid: number): boolean {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('order-batch');
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(
+      'order-batch',
+    );
   } catch {
     return true;
   }

@@ -14,22 +14,43 @@ export function readTaxTable(path: string): Array<[string, TaxRate]> {
   }
   let records: Array<Record<string, string>>;
   try {
-    records = parse(text, { columns: (h: string[]) => h.map((n) => n.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true });
+    records = parse(text, {
+      columns: (h: string[]) => h.map((n) => n.trim().toLowerCase()),
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+    });
   } catch (error) {
-    throw unusableInput(path, `the tax table is not valid CSV (${(error as Error).message})`);
+    throw unusableInput(
+      path,
+      `the tax table is not valid CSV (${(error as Error).message})`,
+    );
   }
-  if (records.length === 0 || !('region' in records[0]) || !('rate' in records[0])) {
-    throw unusableInput(path, 'the tax table needs a header with columns region,rate and one row at least');
+  if (
+    records.length === 0 ||
+    !('region' in records[0]) ||
+    !('rate' in records[0])
+  ) {
+    throw unusableInput(
+      path,
+      'the tax table needs a header with columns region,rate and one row at least',
+    );
   }
   const seen = new Set<string>();
   return records.map((record, index) => {
     const line = index + 2;
     const rate = parseTaxRate(record.rate ?? '');
     if (!rate) {
-      throw unusableInput(path, `tax table line ${line}: rate '${record.rate}' is not a plain decimal like 0.19 or 19%`);
+      throw unusableInput(
+        path,
+        `tax table line ${line}: rate '${record.rate}' is not a plain decimal like 0.19 or 19%`,
+      );
     }
     if (seen.has(record.region)) {
-      throw unusableInput(path, `tax table line ${line}: region '${record.region}' is listed twice`);
+      throw unusableInput(
+        path,
+        `tax table line ${line}: region '${record.region}' is listed twice`,
+      );
     }
     seen.add(record.region);
     return [record.region, rate];

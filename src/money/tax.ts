@@ -42,8 +42,9 @@ function formatRate(digits: string, scale: number): string {
   return `${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
 }
 
-const POWERS_OF_TEN = Array.from({ length: MAX_RATE_DIGITS + 1 }, (_, i) =>
-  10 ** i,
+const POWERS_OF_TEN = Array.from(
+  { length: MAX_RATE_DIGITS + 1 },
+  (_, i) => 10 ** i,
 );
 
 /**

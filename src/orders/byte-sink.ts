@@ -64,14 +64,21 @@ export class ByteSink {
 
   #reserve(bytes: number): void {
     if (this.length + bytes <= this.#buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.length + bytes));
+    const grown = Buffer.allocUnsafe(
+      Math.max(this.#buffer.length * 2, this.length + bytes),
+    );
     this.#buffer.copy(grown, 0, 0, this.length);
     this.#buffer = grown;
   }
 }
 
 // Writes `value` with at least `width` digits (zero-padded) at `at`.
-function writeDigits(buffer: Buffer, at: number, value: number, width: number): number {
+function writeDigits(
+  buffer: Buffer,
+  at: number,
+  value: number,
+  width: number,
+): number {
   let digits = 1;
   for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
   const count = Math.max(digits, width);

@@ -31,7 +31,12 @@ const sharedFields = new RecordFields();
 const INTERN_MAX_BYTES = 32;
 const INTERN_MAX_ENTRIES = 4096;
 
-function equalsAscii(text: string, bytes: Buffer, start: number, end: number): boolean {
+function equalsAscii(
+  text: string,
+  bytes: Buffer,
+  start: number,
+  end: number,
+): boolean {
   if (text.length !== end - start) return false;
   for (let i = 0; i < text.length; i++) {
     if (text.charCodeAt(i) !== bytes[start + i]) return false;
@@ -106,7 +111,14 @@ export class ChunkProcessor {
     const fields = this.#fields;
     let pos = this.position - offset;
     while (pos + offset < this.#ownedEnd && pos < bytes.length) {
-      const next = scanRecord(bytes, pos, bytes.length, delimiter, atEof, fields);
+      const next = scanRecord(
+        bytes,
+        pos,
+        bytes.length,
+        delimiter,
+        atEof,
+        fields,
+      );
       // An unfinished record may end in the CR of its CRLF: allow one byte.
       const tooLong =
         next === INCOMPLETE
@@ -139,7 +151,8 @@ export class ChunkProcessor {
       const why = f.strayQuote
         ? 'a quote stands where RFC 4180 allows none'
         : `record has ${f.count} fields, the header ${fieldCount}`;
-      const key = columns.orderId < f.count ? this.#text(bytes, columns.orderId) : '';
+      const key =
+        columns.orderId < f.count ? this.#text(bytes, columns.orderId) : '';
       this.#reject(start, end, key, Code.malformedRow, why);
       return;
     }
@@ -149,17 +162,33 @@ export class ChunkProcessor {
       const keyEnd = f.ends[columns.orderId];
       const keyValid = isUtf8(bytes.subarray(keyStart, keyEnd));
       const key = keyValid ? this.#text(bytes, columns.orderId) : '';
-      this.#reject(start, end, key, Code.invalidEncoding, 'record is not valid UTF-8');
+      this.#reject(
+        start,
+        end,
+        key,
+        Code.invalidEncoding,
+        'record is not valid UTF-8',
+      );
       return;
     }
 
-    const keyStart = trimStart(bytes, f.starts[columns.orderId], f.ends[columns.orderId]);
+    const keyStart = trimStart(
+      bytes,
+      f.starts[columns.orderId],
+      f.ends[columns.orderId],
+    );
     const keyEnd = trimEnd(bytes, keyStart, f.ends[columns.orderId]);
     if (keyStart === keyEnd) {
       this.#reject(start, end, '', Code.missingField, 'order_id is empty');
       return;
     }
-    const order = this.#orderAt(bytes, keyStart, keyEnd, columns.orderId, ascii);
+    const order = this.#orderAt(
+      bytes,
+      keyStart,
+      keyEnd,
+      columns.orderId,
+      ascii,
+    );
     const code = this.#checkCsvLine(bytes, order, ascii);
     if (code !== Code.none) {
       order.badRows++;
@@ -187,7 +216,13 @@ export class ChunkProcessor {
     ) {
       return this.#memoOrder;
     }
-    const key = decodeText(bytes, keyStart, keyEnd, this.#fields.escaped[column] === 1, ascii);
+    const key = decodeText(
+      bytes,
+      keyStart,
+      keyEnd,
+      this.#fields.escaped[column] === 1,
+      ascii,
+    );
     const order = this.#orderOf(key);
     memo.buffer = this.#fields.escaped[column] === 0 ? bytes : null;
     memo.keyStart = keyStart;
@@ -211,9 +246,17 @@ export class ChunkProcessor {
   #checkCsvLine(bytes: Buffer, order: OrderPartial, ascii: boolean): number {
     const { columns, defaultCurrency } = this.rules.settings;
     const f = this.#fields;
-    const qStart = trimStart(bytes, f.starts[columns.quantity], f.ends[columns.quantity]);
+    const qStart = trimStart(
+      bytes,
+      f.starts[columns.quantity],
+      f.ends[columns.quantity],
+    );
     const qEnd = trimEnd(bytes, qStart, f.ends[columns.quantity]);
-    const pStart = trimStart(bytes, f.starts[columns.unitPrice], f.ends[columns.unitPrice]);
+    const pStart = trimStart(
+      bytes,
+      f.starts[columns.unitPrice],
+      f.ends[columns.unitPrice],
+    );
     const pEnd = trimEnd(bytes, pStart, f.ends[columns.unitPrice]);
     if (qStart === qEnd || pStart === pEnd) {
       const name = qStart === qEnd ? 'quantity' : 'unit_price';
@@ -229,7 +272,8 @@ export class ChunkProcessor {
       );
     }
 
-    const currency = this.#optionalText(bytes, columns.currency, ascii) || defaultCurrency;
+    const currency =
+      this.#optionalText(bytes, columns.currency, ascii) || defaultCurrency;
     if (currency !== this.#lastCurrency) {
       this.#lastCurrency = currency;
       this.#lastDigits = minorDigitsOf(currency);
@@ -249,7 +293,11 @@ export class ChunkProcessor {
         priceMinor === TOO_FINE
           ? `has more decimals than ${currency} allows (${minorDigits})`
           : 'is not a plain non-negative decimal';
-      return this.#detail(order.key, Code.invalidPrice, `unit_price '${text}' ${why}`);
+      return this.#detail(
+        order.key,
+        Code.invalidPrice,
+        `unit_price '${text}' ${why}`,
+      );
     }
     const region = this.#optionalText(bytes, columns.region, ascii);
     if (region !== this.#lastRegion) {
@@ -269,7 +317,15 @@ export class ChunkProcessor {
     const amountMinor = quantity * priceMinor;
     const lineTaxMinor = this.#lineTax(amountMinor, rate);
     order.addLines(
-      customerId, currency, region, minorDigits, rate, 1, quantity, amountMinor, lineTaxMinor,
+      customerId,
+      currency,
+      region,
+      minorDigits,
+      rate,
+      1,
+      quantity,
+      amountMinor,
+      lineTaxMinor,
     );
     return Code.none;
   }
@@ -293,9 +349,11 @@ export class ChunkProcessor {
       return decodeText(bytes, start, end, f.escaped[column] === 1, ascii);
     }
     let hash = end - start;
-    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]) | 0;
+    for (let i = start; i < end; i++)
+      hash = (Math.imul(hash, 31) + bytes[i]) | 0;
     const known = this.#interned.get(hash);
-    if (known !== undefined && equalsAscii(known, bytes, start, end)) return known;
+    if (known !== undefined && equalsAscii(known, bytes, start, end))
+      return known;
     if (this.#interned.size >= INTERN_MAX_ENTRIES) this.#interned.clear();
     const text = bytes.toString('latin1', start, end);
     this.#interned.set(hash, text);
@@ -315,7 +373,10 @@ export class ChunkProcessor {
     const { maxRecordBytes } = this.rules.settings;
     let pos = this.position - offset;
     // An over-long line being skipped may run past the chunk's end.
-    while ((pos + offset < this.#ownedEnd || this.#skippingLongLine) && pos < bytes.length) {
+    while (
+      (pos + offset < this.#ownedEnd || this.#skippingLongLine) &&
+      pos < bytes.length
+    ) {
       const lf = bytes.indexOf(LF, pos);
       const lineEnd = lf < 0 ? bytes.length : lf;
       if (this.#skippingLongLine) {
@@ -334,7 +395,9 @@ export class ChunkProcessor {
 
       const next = lf < 0 ? bytes.length : lf + 1;
       const contentEnd =
-        complete && lineEnd > pos && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+        complete && lineEnd > pos && bytes[lineEnd - 1] === CR
+          ? lineEnd - 1
+          : lineEnd;
       if (contentEnd - pos > maxRecordBytes) {
         this.records++;
         this.#reject(
@@ -352,16 +415,29 @@ export class ChunkProcessor {
       pos = next;
     }
     this.position = pos + offset;
-    if (this.position >= this.#ownedEnd && !this.#skippingLongLine) this.done = true;
+    if (this.position >= this.#ownedEnd && !this.#skippingLongLine)
+      this.done = true;
   }
 
-  #takeJsonLine(bytes: Buffer, offset: number, pos: number, contentEnd: number, next: number): void {
+  #takeJsonLine(
+    bytes: Buffer,
+    offset: number,
+    pos: number,
+    contentEnd: number,
+    next: number,
+  ): void {
     const start = offset + pos;
     const end = offset + next;
     this.records++;
     const line = bytes.subarray(pos, contentEnd);
     if (!isUtf8(line)) {
-      this.#reject(start, end, '', Code.invalidEncoding, 'line is not valid UTF-8');
+      this.#reject(
+        start,
+        end,
+        '',
+        Code.invalidEncoding,
+        'line is not valid UTF-8',
+      );
       return;
     }
     const read = readJsonOrder(line.toString('utf8'), this.rules);
@@ -376,13 +452,21 @@ export class ChunkProcessor {
       order.itemCode = read.code;
       if (read.code === Code.none && read.rate) {
         order.addLines(
-          read.customerId, read.currency, read.region, read.minorDigits, read.rate,
-          read.lines, read.quantity, read.subtotalMinor, read.lineTaxMinor,
+          read.customerId,
+          read.currency,
+          read.region,
+          read.minorDigits,
+          read.rate,
+          read.lines,
+          read.quantity,
+          read.subtotalMinor,
+          read.lineTaxMinor,
         );
       }
     }
     const row = this.#addRow(start, end, order.index, read.code);
-    if (read.code !== Code.none) this.rows.details.set(row, [read.key, read.message]);
+    if (read.code !== Code.none)
+      this.rows.details.set(row, [read.key, read.message]);
   }
 
   #pendingDetail: [string, string] | undefined;
@@ -394,8 +478,17 @@ export class ChunkProcessor {
 
   // A record with a code of its own. It belongs to an order when its order
   // id could be read: that order is then rejected too.
-  #reject(start: number, end: number, key: string, code: number, message: string): void {
-    const order = key && this.rules.settings.format === 'csv' ? this.#orderOf(key) : undefined;
+  #reject(
+    start: number,
+    end: number,
+    key: string,
+    code: number,
+    message: string,
+  ): void {
+    const order =
+      key && this.rules.settings.format === 'csv'
+        ? this.#orderOf(key)
+        : undefined;
     if (order) order.badRows++;
     const row = this.#addRow(start, end, order ? order.index : -1, code);
     this.rows.details.set(row, [key, message]);

@@ -10,13 +10,19 @@ const NINE = 0x39;
 export const MAX_QUANTITY = 1_000_000_000;
 
 /** Bounds of a value with surrounding spaces and tabs removed. */
-export function trimStart(bytes: Uint8Array, start: number, end: number): number {
-  while (start < end && (bytes[start] === SPACE || bytes[start] === TAB)) start++;
+export function trimStart(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  while (start < end && (bytes[start] === SPACE || bytes[start] === TAB))
+    start++;
   return start;
 }
 
 export function trimEnd(bytes: Uint8Array, start: number, end: number): number {
-  while (end > start && (bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) end--;
+  while (end > start && (bytes[end - 1] === SPACE || bytes[end - 1] === TAB))
+    end--;
   return end;
 }
 

@@ -38,15 +38,26 @@ export interface JsonReject {
 const DIGITS = /^\d+$/;
 
 /** Reads one JSON line's text as an order. */
-export function readJsonOrder(text: string, rules: Rules): JsonOrder | JsonReject {
+export function readJsonOrder(
+  text: string,
+  rules: Rules,
+): JsonOrder | JsonReject {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { code: Code.malformedJson, message: (error as Error).message, key: '' };
+    return {
+      code: Code.malformedJson,
+      message: (error as Error).message,
+      key: '',
+    };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { code: Code.malformedJson, message: 'line is not a JSON object', key: '' };
+    return {
+      code: Code.malformedJson,
+      message: 'line is not a JSON object',
+      key: '',
+    };
   }
 
   const order = value as Record<string, unknown>;
@@ -91,7 +102,10 @@ function readItems(
     }
   };
   if (minorDigitsOf(currency) === undefined) {
-    fail(Code.invalidCurrency, `currency '${currency}' is not an ISO 4217 code`);
+    fail(
+      Code.invalidCurrency,
+      `currency '${currency}' is not an ISO 4217 code`,
+    );
   }
   if (!result.rate) {
     fail(Code.unknownRegion, `region '${region}' is not in the tax table`);
@@ -106,7 +120,12 @@ function readItems(
   });
   return result;
 
-  function readItem(item: unknown, index: number, into: JsonOrder, rules: Rules) {
+  function readItem(
+    item: unknown,
+    index: number,
+    into: JsonOrder,
+    rules: Rules,
+  ) {
     const where = `item ${index + 1}`;
     const fields = (item ?? {}) as Record<string, unknown>;
     const quantityValue = fields.quantity;

@@ -127,7 +127,11 @@ export function settleOrder(order: OrderPartial, rules: Rules): Settlement {
   const taxMinor =
     rules.settings.tax.rounding === 'line'
       ? order.lineTaxMinor
-      : computeTaxMinor(order.subtotalMinor, order.rate, rules.settings.rounding);
+      : computeTaxMinor(
+          order.subtotalMinor,
+          order.rate,
+          rules.settings.rounding,
+        );
   const totalMinor = order.subtotalMinor + taxMinor;
   if (order.outOfRange || totalMinor > MAX_MINOR) {
     return rejected(Code.amountOutOfRange);

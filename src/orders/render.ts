@@ -21,8 +21,12 @@ export function csvCell(text: string, formulaGuard: boolean): string {
 function startsFormula(text: string): boolean {
   const first = text.charCodeAt(0);
   return (
-    first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 ||
-    first === 0x09 || first === 0x0d
+    first === 0x3d ||
+    first === 0x2b ||
+    first === 0x2d ||
+    first === 0x40 ||
+    first === 0x09 ||
+    first === 0x0d
   );
 }
 
@@ -30,7 +34,8 @@ function startsFormula(text: string): boolean {
 function needsQuotes(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    if (unit === 0x2c || unit === 0x22 || unit === 0x0a || unit === 0x0d) return true;
+    if (unit === 0x2c || unit === 0x22 || unit === 0x0a || unit === 0x0d)
+      return true;
   }
   return false;
 }

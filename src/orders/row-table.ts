@@ -19,7 +19,13 @@ export class RowTable {
   }
 
   /** Adds a record; returns its row number. */
-  add(start: number, end: number, line: number, order: number, code: number): number {
+  add(
+    start: number,
+    end: number,
+    line: number,
+    order: number,
+    code: number,
+  ): number {
     this.start.push(start);
     this.end.push(end);
     this.line.push(line);

@@ -46,7 +46,8 @@ export interface ChunkOutcome extends Counts {
 
 const ORDER_MESSAGES: Record<number, string> = {
   [Code.duplicateOrder]: 'order id stands on more than one line',
-  [Code.mixedOrder]: 'lines of the order disagree on customer_id, currency or region',
+  [Code.mixedOrder]:
+    'lines of the order disagree on customer_id, currency or region',
   [Code.amountOutOfRange]: 'order total passes 2^53 - 1 minor units',
   [Code.orderRejected]: 'another line of the order was rejected',
 };
@@ -118,10 +119,18 @@ function layOutRejects(
   for (let row = 0; row < rows.length; row++) {
     const order = rows.order[row];
     const code =
-      order < 0 ? rows.code[row] : finalLineCode(rows.code[row], settlements[order]);
+      order < 0
+        ? rows.code[row]
+        : finalLineCode(rows.code[row], settlements[order]);
     if (code === Code.none) continue;
     const key = order < 0 ? '' : processor.orders[order].key;
-    text += renderRowReject(rowOf(rows, row), code, key, processor.rules, readRecord);
+    text += renderRowReject(
+      rowOf(rows, row),
+      code,
+      key,
+      processor.rules,
+      readRecord,
+    );
     lines.push(rows.line[row]);
     orders.push(order);
     ends.push(text.length);
@@ -167,10 +176,17 @@ export function renderRowReject(
   const message = own ? own[1] : ORDER_MESSAGES[code];
   // An over-long record is shown by its start: the rejects file stays
   // readable and its writer's memory bounded.
-  const long = code === Code.recordTooLong && row.end - row.start > RECORD_PREVIEW_BYTES;
+  const long =
+    code === Code.recordTooLong && row.end - row.start > RECORD_PREVIEW_BYTES;
   const end = long ? row.start + RECORD_PREVIEW_BYTES : row.end;
-  const record = readRecord(row.start, end).toString('utf8').replace(/\r?\n$/, '');
+  const record = readRecord(row.start, end)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   return renderRejectTail(
-    key, codeName(code), message, long ? `${record}…` : record, rules.settings.formulaGuard,
+    key,
+    codeName(code),
+    message,
+    long ? `${record}…` : record,
+    rules.settings.formulaGuard,
   );
 }

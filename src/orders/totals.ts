@@ -24,7 +24,12 @@ export class CurrencyTotals {
   readonly #sums = new Map<string, Sums>();
 
   /** Adds one invoice's amounts, each at most 2^53 - 1. */
-  addInvoice(currency: string, subtotal: number, tax: number, total: number): void {
+  addInvoice(
+    currency: string,
+    subtotal: number,
+    tax: number,
+    total: number,
+  ): void {
     const sums = this.#sumsOf(currency);
     if (sums.totalMinor > LIMIT - total) this.#flush(sums);
     sums.subtotalMinor += subtotal;
@@ -43,8 +48,12 @@ export class CurrencyTotals {
     let sums = this.#sums.get(currency);
     if (!sums) {
       sums = {
-        subtotal: 0n, tax: 0n, total: 0n,
-        subtotalMinor: 0, taxMinor: 0, totalMinor: 0,
+        subtotal: 0n,
+        tax: 0n,
+        total: 0n,
+        subtotalMinor: 0,
+        taxMinor: 0,
+        totalMinor: 0,
       };
       this.#sums.set(currency, sums);
     }

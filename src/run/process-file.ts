@@ -16,7 +16,11 @@ import { readTaxTable } from '../io/tax-table.js';
 import { log } from '../log.js';
 import type { RoundingMode, TaxRate } from '../money/tax.js';
 import { INVOICE_HEADER, REJECTS_HEADER } from '../orders/render.js';
-import type { ChunkSettings, InputFormat, OutputFormat } from '../orders/rules.js';
+import type {
+  ChunkSettings,
+  InputFormat,
+  OutputFormat,
+} from '../orders/rules.js';
 import { Progress } from '../progress.js';
 import { summaryJson, summaryText } from './summary.js';
 
@@ -48,7 +52,10 @@ const INLINE_MAX_BYTES = 8 * 1024 * 1024;
 const DEFAULT_THREADS = 1;
 
 /** Runs `process`; resolves to the exit code. */
-export async function processFile(options: ProcessOptions, signal: AbortSignal): Promise<number> {
+export async function processFile(
+  options: ProcessOptions,
+  signal: AbortSignal,
+): Promise<number> {
   const startedMs = Date.now();
   const paths = {
     ...defaultOutputPaths(options.input, options.outputFormat),
@@ -79,15 +86,29 @@ export async function processFile(options: ProcessOptions, signal: AbortSignal):
     const settings = settingsFor(options, input);
     const layout =
       input.format === 'csv'
-        ? readCsvLayout(input.path, input.fileBytes, options.delimiter, options.maxRecordBytes, input.name)
+        ? readCsvLayout(
+            input.path,
+            input.fileBytes,
+            options.delimiter,
+            options.maxRecordBytes,
+            input.name,
+          )
         : jsonLayout(input.path, input.fileBytes, input.name);
     settings.columns = layout.columns;
     settings.fieldCount = layout.fieldCount;
 
-    const job: JobSpec = { inputPath: input.path, fileBytes: input.fileBytes, spillDir: outputs.spillDir, settings };
-    const explicit = options.processes !== undefined || options.threads !== undefined;
+    const job: JobSpec = {
+      inputPath: input.path,
+      fileBytes: input.fileBytes,
+      spillDir: outputs.spillDir,
+      settings,
+    };
+    const explicit =
+      options.processes !== undefined || options.threads !== undefined;
     const inline = !explicit && input.fileBytes < INLINE_MAX_BYTES;
-    const processes = inline ? 1 : (options.processes ?? availableParallelism());
+    const processes = inline
+      ? 1
+      : (options.processes ?? availableParallelism());
     const threads = inline ? 1 : (options.threads ?? DEFAULT_THREADS);
     progress.start(input.fileBytes - layout.dataStart);
     const chain = await runChunks(job, {
@@ -104,11 +125,21 @@ export async function processFile(options: ProcessOptions, signal: AbortSignal):
     signal.throwIfAborted();
     progress.stop();
 
-    const result = await writeOutputs(job, chain, fds, options, paths.rejects, signal);
+    const result = await writeOutputs(
+      job,
+      chain,
+      fds,
+      options,
+      paths.rejects,
+      signal,
+    );
     if (paths.invoices === '-') await copyToStdout(outputs.invoicesTemporary);
 
     signal.throwIfAborted();
-    const exitCode = result.rejectedRows > options.maxRejects ? ExitCode.tooManyRejects : ExitCode.ok;
+    const exitCode =
+      result.rejectedRows > options.maxRejects
+        ? ExitCode.tooManyRejects
+        : ExitCode.ok;
     const facts = {
       input: input.name,
       format: input.format,
@@ -119,7 +150,9 @@ export async function processFile(options: ProcessOptions, signal: AbortSignal):
       exitCode,
       paths,
     };
-    outputs.publish(paths.summary === '-' ? undefined : summaryJson(facts, result));
+    outputs.publish(
+      paths.summary === '-' ? undefined : summaryJson(facts, result),
+    );
     if (paths.summary === '-') process.stdout.write(summaryJson(facts, result));
     if (!options.quiet) log(summaryText(facts, result));
     return exitCode;
@@ -130,11 +163,21 @@ export async function processFile(options: ProcessOptions, signal: AbortSignal):
   }
 }
 
-function settingsFor(options: ProcessOptions, input: { format: InputFormat }): ChunkSettings {
+function settingsFor(
+  options: ProcessOptions,
+  input: { format: InputFormat },
+): ChunkSettings {
   return {
     format: input.format,
     delimiter: options.delimiter,
-    columns: { orderId: -1, quantity: -1, unitPrice: -1, currency: -1, region: -1, customerId: -1 },
+    columns: {
+      orderId: -1,
+      quantity: -1,
+      unitPrice: -1,
+      currency: -1,
+      region: -1,
+      customerId: -1,
+    },
     fieldCount: 0,
     defaultCurrency: options.currency,
     tax: {
@@ -168,7 +211,8 @@ async function writeOutputs(
     return result;
   } catch (error) {
     if (error instanceof OrderBatchError) throw error;
-    if ((error as NodeJS.ErrnoException).code) throw ioError(options.output ?? rejectsPath, error);
+    if ((error as NodeJS.ErrnoException).code)
+      throw ioError(options.output ?? rejectsPath, error);
     throw error;
   } finally {
     closeQuietly(fds.invoices);
@@ -184,4 +228,3 @@ async function copyToStdout(path: string): Promise<void> {
     throw ioError('standard output', error);
   }
 }
-

@@ -19,15 +19,17 @@ export interface RunFacts {
 
 /** The summary file's JSON text. */
 export function summaryJson(facts: RunFacts, result: MergeResult): string {
-  const totals = Object.entries(result.totals.toRecord()).map(([currency, sums]) => {
-    const digits = minorDigitsOf(currency) ?? 0;
-    return {
-      currency,
-      subtotal: formatMinorUnits(BigInt(sums.subtotal), digits),
-      tax: formatMinorUnits(BigInt(sums.tax), digits),
-      total: formatMinorUnits(BigInt(sums.total), digits),
-    };
-  });
+  const totals = Object.entries(result.totals.toRecord()).map(
+    ([currency, sums]) => {
+      const digits = minorDigitsOf(currency) ?? 0;
+      return {
+        currency,
+        subtotal: formatMinorUnits(BigInt(sums.subtotal), digits),
+        tax: formatMinorUnits(BigInt(sums.tax), digits),
+        total: formatMinorUnits(BigInt(sums.total), digits),
+      };
+    },
+  );
   const summary = {
     input: facts.input,
     format: facts.format,
@@ -50,14 +52,17 @@ export function summaryJson(facts: RunFacts, result: MergeResult): string {
 /** The human summary: a few lines for standard error. */
 export function summaryText(facts: RunFacts, result: MergeResult): string {
   const seconds = (facts.elapsedMs / 1000).toString();
-  const where = facts.paths.invoices === '-' ? 'standard output' : facts.paths.invoices;
+  const where =
+    facts.paths.invoices === '-' ? 'standard output' : facts.paths.invoices;
   const lines = [
     `${facts.input}: ${result.rows} rows in ${seconds} s`,
     `  ${result.invoices} invoices (${result.invoicedRows} rows) in ${where}`,
     `  ${result.rejectedRows} rows rejected (${result.rejectedOrders} orders) in ${facts.paths.rejects}`,
   ];
   if (facts.exitCode === 3) {
-    lines.push('  more rows were rejected than --max-rejects allows: exit code 3');
+    lines.push(
+      '  more rows were rejected than --max-rejects allows: exit code 3',
+    );
   }
   return lines.join('\n');
 }
