@@ -1,22 +1,14 @@
-// Turns the records of one chunk into settled orders, invoice text and
-// rejects. Pure apart from the `readRecord` callback that fetches the text
-// of rejected records again. This is the hot path, kept whole on purpose:
-// one loop per format, with the previous row's values reused when the
-// bytes repeat (the rows of an order are usually adjacent).
+// Reads the records of one chunk into orders (their stretches in this
+// chunk), a row table and runs; settle-chunk.ts settles them. No I/O: the
+// caller feeds the bytes. This is the hot path, kept whole on purpose: one
+// loop per format, with the previous row's order reused when the key bytes
+// repeat (the rows of an order are usually adjacent). The values of a CSV
+// line are read in csv-line.ts.
 import { isUtf8 } from 'node:buffer';
 import { RecordFields, INCOMPLETE, scanRecord } from '../csv/scan.js';
-import { minorDigitsOf } from '../money/currency.js';
-import { NOT_A_DECIMAL, TOO_FINE, parseMinorUnits } from '../money/decimal.js';
-import { computeTaxMinor, type TaxRate } from '../money/tax.js';
 import { Code } from './codes.js';
-import {
-  MAX_QUANTITY,
-  decodeText,
-  parseQuantity,
-  sameBytes,
-  trimEnd,
-  trimStart,
-} from './fields.js';
+import { decodeText, sameBytes, trimEnd, trimStart } from './fields.js';
+import { CsvLineReader } from './csv-line.js';
 import { readJsonOrder } from './json-order.js';
 import { OrderPartial } from './partial.js';
 import { RowTable, RunList } from './row-table.js';
@@ -28,22 +20,6 @@ const CR = 0x0d;
 // Field bounds are scratch space, refilled for each record; processing is
 // synchronous, so one set serves every processor of a thread.
 const sharedFields = new RecordFields();
-const INTERN_MAX_BYTES = 32;
-const INTERN_MAX_ENTRIES = 4096;
-
-function equalsAscii(
-  text: string,
-  bytes: Buffer,
-  start: number,
-  end: number,
-): boolean {
-  if (text.length !== end - start) return false;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) !== bytes[start + i]) return false;
-  }
-  return true;
-}
-
 /** Why a chunk cannot be read at all (the whole input is unusable). */
 export interface ChunkFatal {
   reason: 'open-quote' | 'record-too-long';
@@ -69,12 +45,8 @@ export class ChunkProcessor {
   readonly #ownedEnd: number;
   readonly #byKey = new Map<string, OrderPartial>();
   readonly #fields = sharedFields;
+  readonly #lines: CsvLineReader;
   #runOrder = -1;
-  // Lookups of the previous row, which the next row usually repeats.
-  #lastCurrency = '';
-  #lastDigits: number | undefined;
-  #lastRegion: string | undefined;
-  #lastRate: TaxRate | undefined;
   #skippingLongLine = false;
   // The previous valid CSV row, whose values the next row may share.
   #memo = { buffer: null as Buffer | null, keyStart: 0, keyEnd: 0 };
@@ -83,6 +55,7 @@ export class ChunkProcessor {
   /** Reads records starting at `start`, up to the first at `ownedEnd`. */
   constructor(rules: Rules, start: number, ownedEnd: number) {
     this.rules = rules;
+    this.#lines = new CsvLineReader(rules, sharedFields);
     this.position = start;
     this.#ownedEnd = ownedEnd;
     this.done = start >= ownedEnd;
@@ -189,7 +162,8 @@ export class ChunkProcessor {
       columns.orderId,
       ascii,
     );
-    const code = this.#checkCsvLine(bytes, order, ascii);
+    const code = this.#lines.check(bytes, order, ascii);
+    if (code !== Code.none) this.#pendingDetail = this.#lines.detail;
     if (code !== Code.none) {
       order.badRows++;
       this.#addRow(start, end, order.index, code);
@@ -240,127 +214,6 @@ export class ChunkProcessor {
     }
     return order;
   }
-
-  // Checks a CSV line's fields in the contract's order and counts it into
-  // its order when good; returns the line's code.
-  #checkCsvLine(bytes: Buffer, order: OrderPartial, ascii: boolean): number {
-    const { columns, defaultCurrency } = this.rules.settings;
-    const f = this.#fields;
-    const qStart = trimStart(
-      bytes,
-      f.starts[columns.quantity],
-      f.ends[columns.quantity],
-    );
-    const qEnd = trimEnd(bytes, qStart, f.ends[columns.quantity]);
-    const pStart = trimStart(
-      bytes,
-      f.starts[columns.unitPrice],
-      f.ends[columns.unitPrice],
-    );
-    const pEnd = trimEnd(bytes, pStart, f.ends[columns.unitPrice]);
-    if (qStart === qEnd || pStart === pEnd) {
-      const name = qStart === qEnd ? 'quantity' : 'unit_price';
-      return this.#detail(order.key, Code.missingField, `${name} is empty`);
-    }
-    const quantity = parseQuantity(bytes, qStart, qEnd);
-    if (quantity < 0) {
-      const text = bytes.toString('utf8', qStart, qEnd);
-      return this.#detail(
-        order.key,
-        Code.invalidQuantity,
-        `quantity '${text}' is not a whole number from 1 to ${MAX_QUANTITY}`,
-      );
-    }
-
-    const currency =
-      this.#optionalText(bytes, columns.currency, ascii) || defaultCurrency;
-    if (currency !== this.#lastCurrency) {
-      this.#lastCurrency = currency;
-      this.#lastDigits = minorDigitsOf(currency);
-    }
-    const minorDigits = this.#lastDigits;
-    if (minorDigits === undefined) {
-      return this.#detail(
-        order.key,
-        Code.invalidCurrency,
-        `currency '${currency}' is not an ISO 4217 code`,
-      );
-    }
-    const priceMinor = parseMinorUnits(bytes, pStart, pEnd, minorDigits);
-    if (priceMinor === NOT_A_DECIMAL || priceMinor === TOO_FINE) {
-      const text = bytes.toString('utf8', pStart, pEnd);
-      const why =
-        priceMinor === TOO_FINE
-          ? `has more decimals than ${currency} allows (${minorDigits})`
-          : 'is not a plain non-negative decimal';
-      return this.#detail(
-        order.key,
-        Code.invalidPrice,
-        `unit_price '${text}' ${why}`,
-      );
-    }
-    const region = this.#optionalText(bytes, columns.region, ascii);
-    if (region !== this.#lastRegion) {
-      this.#lastRegion = region;
-      this.#lastRate = this.rules.rateOf(region);
-    }
-    const rate = this.#lastRate;
-    if (!rate) {
-      return this.#detail(
-        order.key,
-        Code.unknownRegion,
-        `region '${region}' is not in the tax table, which has no '*' row`,
-      );
-    }
-
-    const customerId = this.#optionalText(bytes, columns.customerId, ascii);
-    const amountMinor = quantity * priceMinor;
-    const lineTaxMinor = this.#lineTax(amountMinor, rate);
-    order.addLines(
-      customerId,
-      currency,
-      region,
-      minorDigits,
-      rate,
-      1,
-      quantity,
-      amountMinor,
-      lineTaxMinor,
-    );
-    return Code.none;
-  }
-
-  #lineTax(amountMinor: number, rate: TaxRate): number {
-    if (this.rules.settings.tax.rounding !== 'line') return 0;
-    if (amountMinor > Number.MAX_SAFE_INTEGER) return amountMinor;
-    return computeTaxMinor(amountMinor, rate, this.rules.settings.rounding);
-  }
-
-  // The trimmed text of an optional column. Short ASCII values are interned
-  // by their bytes: currencies, regions and an order's customer repeat row
-  // after row, and a lookup costs less than making the string again.
-  #optionalText(bytes: Buffer, column: number, ascii: boolean): string {
-    if (column < 0) return '';
-    const f = this.#fields;
-    const start = trimStart(bytes, f.starts[column], f.ends[column]);
-    const end = trimEnd(bytes, start, f.ends[column]);
-    if (start === end) return '';
-    if (!ascii || f.escaped[column] === 1 || end - start > INTERN_MAX_BYTES) {
-      return decodeText(bytes, start, end, f.escaped[column] === 1, ascii);
-    }
-    let hash = end - start;
-    for (let i = start; i < end; i++)
-      hash = (Math.imul(hash, 31) + bytes[i]) | 0;
-    const known = this.#interned.get(hash);
-    if (known !== undefined && equalsAscii(known, bytes, start, end))
-      return known;
-    if (this.#interned.size >= INTERN_MAX_ENTRIES) this.#interned.clear();
-    const text = bytes.toString('latin1', start, end);
-    this.#interned.set(hash, text);
-    return text;
-  }
-
-  readonly #interned = new Map<number, string>();
 
   #text(bytes: Buffer, column: number): string {
     const f = this.#fields;
@@ -470,11 +323,6 @@ export class ChunkProcessor {
   }
 
   #pendingDetail: [string, string] | undefined;
-
-  #detail(key: string, code: number, message: string): number {
-    this.#pendingDetail = [key, message];
-    return code;
-  }
 
   // A record with a code of its own. It belongs to an order when its order
   // id could be read: that order is then rejected too.

@@ -7,7 +7,7 @@ import {
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  FIXTURES, ORDER_HEADER, childPids, csvLines, generate, isAlive, leftovers, readIn, runCli,
+  FIXTURES, ORDER_HEADER, childPids, cpuSeconds, csvLines, generate, isAlive, leftovers, readIn, runCli,
   startCli, suiteDir, tempDir, waitFor, writeIn,
 } from './helpers.js';
 
@@ -364,9 +364,8 @@ describe('signals, 70, on a big run', () => {
       const pids = childPids(pid);
       return pids.length > 0 ? pids : undefined;
     });
-    // Work has begun once a chunk's output is spilled.
-    await waitFor('a spilled chunk', () => readdirSync(dir).some((name) => name.endsWith('.tmp.d')
-      && readdirSync(join(dir, name)).length > 0));
+    // Work has begun once a worker has used some CPU time.
+    await waitFor('a worker to work', () => workers.some((worker) => cpuSeconds(worker) >= 0.1));
 
     run.child.kill(signal);
     const result = await run.result;

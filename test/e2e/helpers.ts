@@ -182,6 +182,18 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** CPU seconds (user + system) a live process has used, from /proc. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Polls `check` every 10 ms until it returns a value other than undefined. */
 export async function waitFor<T>(
   what: string,

@@ -1,0 +1,176 @@
+// Reads and checks the values of one CSV line, in the contract's order of
+// reject codes, and counts a good line into its order. Part of the hot
+// path: the previous row's lookups are kept, and short texts interned.
+import type { RecordFields } from '../csv/scan.js';
+import { minorDigitsOf } from '../money/currency.js';
+import { NOT_A_DECIMAL, TOO_FINE, parseMinorUnits } from '../money/decimal.js';
+import { computeTaxMinor, type TaxRate } from '../money/tax.js';
+import { Code } from './codes.js';
+import {
+  MAX_QUANTITY,
+  decodeText,
+  parseQuantity,
+  trimEnd,
+  trimStart,
+} from './fields.js';
+import type { OrderPartial } from './partial.js';
+import type { Rules } from './rules.js';
+
+const INTERN_MAX_BYTES = 32;
+const INTERN_MAX_ENTRIES = 4096;
+
+/** Checks CSV lines against the rules; one reader serves a whole chunk. */
+export class CsvLineReader {
+  readonly rules: Rules;
+  /** The order id and message of the last line found bad. */
+  detail: [orderId: string, message: string] | undefined;
+  readonly #fields: RecordFields;
+  readonly #interned = new Map<number, string>();
+  // Lookups of the previous row, which the next row usually repeats.
+  #lastCurrency = '';
+  #lastDigits: number | undefined;
+  #lastRegion: string | undefined;
+  #lastRate: TaxRate | undefined;
+
+  constructor(rules: Rules, fields: RecordFields) {
+    this.rules = rules;
+    this.#fields = fields;
+  }
+
+  // Checks a CSV line's fields in the contract's order and counts it into
+  // its order when good; returns the line's code.
+  check(bytes: Buffer, order: OrderPartial, ascii: boolean): number {
+    const { columns, defaultCurrency } = this.rules.settings;
+    const f = this.#fields;
+    const qStart = trimStart(
+      bytes,
+      f.starts[columns.quantity],
+      f.ends[columns.quantity],
+    );
+    const qEnd = trimEnd(bytes, qStart, f.ends[columns.quantity]);
+    const pStart = trimStart(
+      bytes,
+      f.starts[columns.unitPrice],
+      f.ends[columns.unitPrice],
+    );
+    const pEnd = trimEnd(bytes, pStart, f.ends[columns.unitPrice]);
+    if (qStart === qEnd || pStart === pEnd) {
+      const name = qStart === qEnd ? 'quantity' : 'unit_price';
+      return this.#fail(order.key, Code.missingField, `${name} is empty`);
+    }
+    const quantity = parseQuantity(bytes, qStart, qEnd);
+    if (quantity < 0) {
+      const text = bytes.toString('utf8', qStart, qEnd);
+      return this.#fail(
+        order.key,
+        Code.invalidQuantity,
+        `quantity '${text}' is not a whole number from 1 to ${MAX_QUANTITY}`,
+      );
+    }
+
+    const currency =
+      this.#optionalText(bytes, columns.currency, ascii) || defaultCurrency;
+    if (currency !== this.#lastCurrency) {
+      this.#lastCurrency = currency;
+      this.#lastDigits = minorDigitsOf(currency);
+    }
+    const minorDigits = this.#lastDigits;
+    if (minorDigits === undefined) {
+      return this.#fail(
+        order.key,
+        Code.invalidCurrency,
+        `currency '${currency}' is not an ISO 4217 code`,
+      );
+    }
+    const priceMinor = parseMinorUnits(bytes, pStart, pEnd, minorDigits);
+    if (priceMinor === NOT_A_DECIMAL || priceMinor === TOO_FINE) {
+      const text = bytes.toString('utf8', pStart, pEnd);
+      const why =
+        priceMinor === TOO_FINE
+          ? `has more decimals than ${currency} allows (${minorDigits})`
+          : 'is not a plain non-negative decimal';
+      return this.#fail(
+        order.key,
+        Code.invalidPrice,
+        `unit_price '${text}' ${why}`,
+      );
+    }
+    const region = this.#optionalText(bytes, columns.region, ascii);
+    if (region !== this.#lastRegion) {
+      this.#lastRegion = region;
+      this.#lastRate = this.rules.rateOf(region);
+    }
+    const rate = this.#lastRate;
+    if (!rate) {
+      return this.#fail(
+        order.key,
+        Code.unknownRegion,
+        `region '${region}' is not in the tax table, which has no '*' row`,
+      );
+    }
+
+    const customerId = this.#optionalText(bytes, columns.customerId, ascii);
+    const amountMinor = quantity * priceMinor;
+    const lineTaxMinor = this.#lineTax(amountMinor, rate);
+    order.addLines(
+      customerId,
+      currency,
+      region,
+      minorDigits,
+      rate,
+      1,
+      quantity,
+      amountMinor,
+      lineTaxMinor,
+    );
+    return Code.none;
+  }
+
+  #lineTax(amountMinor: number, rate: TaxRate): number {
+    if (this.rules.settings.tax.rounding !== 'line') return 0;
+    if (amountMinor > Number.MAX_SAFE_INTEGER) return amountMinor;
+    return computeTaxMinor(amountMinor, rate, this.rules.settings.rounding);
+  }
+
+  // The trimmed text of an optional column. Short ASCII values are interned
+  // by their bytes: currencies, regions and an order's customer repeat row
+  // after row, and a lookup costs less than making the string again.
+  #optionalText(bytes: Buffer, column: number, ascii: boolean): string {
+    if (column < 0) return '';
+    const f = this.#fields;
+    const start = trimStart(bytes, f.starts[column], f.ends[column]);
+    const end = trimEnd(bytes, start, f.ends[column]);
+    if (start === end) return '';
+    if (!ascii || f.escaped[column] === 1 || end - start > INTERN_MAX_BYTES) {
+      return decodeText(bytes, start, end, f.escaped[column] === 1, ascii);
+    }
+    let hash = end - start;
+    for (let i = start; i < end; i++)
+      hash = (Math.imul(hash, 31) + bytes[i]) | 0;
+    const known = this.#interned.get(hash);
+    if (known !== undefined && equalsAscii(known, bytes, start, end))
+      return known;
+    if (this.#interned.size >= INTERN_MAX_ENTRIES) this.#interned.clear();
+    const text = bytes.toString('latin1', start, end);
+    this.#interned.set(hash, text);
+    return text;
+  }
+
+  #fail(key: string, code: number, message: string): number {
+    this.detail = [key, message];
+    return code;
+  }
+}
+
+function equalsAscii(
+  text: string,
+  bytes: Buffer,
+  start: number,
+  end: number,
+): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  }
+  return true;
+}
