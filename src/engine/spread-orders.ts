@@ -1,0 +1,188 @@
+// Orders that stand in more than one chunk (at chunk edges, or scattered
+// through the file): read again from the input, folded together in input
+// order, and settled whole, correcting what each chunk counted alone.
+import { ChunkProcessor } from '../orders/chunk.js';
+import { Code } from '../orders/codes.js';
+import { OrderPartial, finalLineCode, settleOrder } from '../orders/partial.js';
+import { renderInvoice } from '../orders/render.js';
+import type { Rules } from '../orders/rules.js';
+import {
+  renderRowReject,
+  rowOf,
+  type RowFacts,
+} from '../orders/settle-chunk.js';
+import type { AcceptedChunk, ChunkChain } from './chain.js';
+import type { MergeResult } from './merge.js';
+import { readSpillIndex } from './spill.js';
+
+/** An order found in several chunks, gathered from all of them. */
+export interface SpreadOrder {
+  whole: OrderPartial;
+  /** Its stretch in each chunk, as that chunk settled it alone. */
+  byChunk: Map<number, { partial: OrderPartial; rows: number; order: number }>;
+  /** Its records, for the rejects file should the order be rejected. */
+  records: Array<{ chunk: number; line: number; row: RowFacts }>;
+}
+
+// Lets signal handlers run, and stops the merge once one has.
+export async function pause(signal: AbortSignal | undefined): Promise<void> {
+  await new Promise(setImmediate);
+  signal?.throwIfAborted();
+}
+
+// Reads again, from the input, every order whose id hash stands in several
+// chunks, and folds each order's stretches together in input order.
+export async function gatherSpreadOrders(
+  chain: ChunkChain,
+  rules: Rules,
+  readRecord: (start: number, end: number) => Buffer,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, SpreadOrder>> {
+  const spread = new Map<string, SpreadOrder>();
+  for (const chunk of chain.accepted) {
+    const wanted = chain.spread.get(chunk.index);
+    if (!wanted) continue;
+    await pause(signal);
+    for (const stretch of readStretches(chunk, wanted, rules, readRecord)) {
+      const { partial } = stretch;
+      let entry = spread.get(partial.key);
+      if (!entry) {
+        entry = {
+          whole: new OrderPartial(partial.key, -1),
+          byChunk: new Map(),
+          records: [],
+        };
+        spread.set(partial.key, entry);
+      }
+      entry.whole.merge(partial);
+      entry.byChunk.set(chunk.index, {
+        partial,
+        rows: stretch.records.length,
+        order: stretch.order,
+      });
+      entry.records.push(...stretch.records);
+    }
+  }
+  return spread;
+}
+
+interface Stretch {
+  order: number;
+  partial: OrderPartial;
+  records: Array<{ chunk: number; line: number; row: RowFacts }>;
+}
+
+// Past this many spread orders in one chunk, reading the whole chunk again
+// is cheaper than reading each order's runs: the edges of a chunk make two
+// such orders, a file whose orders are scattered makes thousands.
+const WHOLE_CHUNK_AFTER = 16;
+
+// The wanted orders of a chunk, read again, by their order number there.
+function readStretches(
+  chunk: AcceptedChunk,
+  wanted: Set<number>,
+  rules: Rules,
+  readRecord: (start: number, end: number) => Buffer,
+): Stretch[] {
+  const stretches = new Map<number, Stretch>();
+  // `read` is the order's number in the processor: 0 for one run read
+  // alone, the chunk's own number when the whole chunk was read again.
+  const take = (
+    processor: ChunkProcessor,
+    order: number,
+    read: number,
+    linesBefore: number,
+  ) => {
+    const partial = processor.orders[read];
+    let stretch = stretches.get(order);
+    if (!stretch) {
+      stretch = {
+        order,
+        partial: new OrderPartial(partial.key, order),
+        records: [],
+      };
+      stretches.set(order, stretch);
+    }
+    stretch.partial.merge(partial);
+    const { rows } = processor;
+    for (let row = 0; row < rows.length; row++) {
+      if (rows.order[row] !== read) continue;
+      const line = linesBefore + rows.line[row] + 1;
+      stretch.records.push({ chunk: chunk.index, line, row: rowOf(rows, row) });
+    }
+  };
+
+  if (wanted.size > WHOLE_CHUNK_AFTER) {
+    const processor = new ChunkProcessor(rules, chunk.start, chunk.end);
+    processor.feed(readRecord(chunk.start, chunk.end), chunk.start, true);
+    for (const order of wanted)
+      take(processor, order, order, chunk.linesBefore);
+  } else {
+    const { runs } = readSpillIndex(chunk);
+    for (let at = 0; at < runs.length; at += 4) {
+      const order = runs[at];
+      if (!wanted.has(order)) continue;
+      const [start, end, runLine] = [runs[at + 1], runs[at + 2], runs[at + 3]];
+      const processor = new ChunkProcessor(rules, start, end);
+      processor.feed(readRecord(start, end), start, true);
+      take(processor, order, 0, chunk.linesBefore + runLine);
+    }
+  }
+  return [...stretches.values()].sort((a, b) => a.order - b.order);
+}
+
+// Settles a spread order whole: takes back what each chunk counted for its
+// stretch, counts the whole order once, and prepares its output.
+export function settleSpreadOrder(
+  key: string,
+  order: SpreadOrder,
+  rules: Rules,
+  result: MergeResult,
+  readRecord: (start: number, end: number) => Buffer,
+  firstLines: Map<string, string>,
+  extraRejects: Map<number, Array<{ line: number; text: string }>>,
+): void {
+  for (const { partial } of order.byChunk.values()) {
+    const local = settleOrder(partial, rules);
+    if (local.code === Code.none) {
+      result.invoices--;
+      result.invoicedRows -= partial.jsonLines || partial.lines;
+      result.totals.add(
+        partial.currency,
+        -BigInt(partial.subtotalMinor),
+        -BigInt(local.taxMinor),
+        -BigInt(local.totalMinor),
+      );
+    } else {
+      result.rejectedOrders--;
+    }
+  }
+
+  const whole = settleOrder(order.whole, rules);
+  const [firstChunk, first] = order.byChunk.entries().next().value!;
+  if (whole.code === Code.none) {
+    result.invoices++;
+    result.invoicedRows += order.whole.jsonLines || order.whole.lines;
+    result.totals.add(
+      order.whole.currency,
+      BigInt(order.whole.subtotalMinor),
+      BigInt(whole.taxMinor),
+      BigInt(whole.totalMinor),
+    );
+    firstLines.set(
+      `${firstChunk}:${first.order}`,
+      renderInvoice(order.whole, whole, rules),
+    );
+    return;
+  }
+
+  result.rejectedOrders++;
+  for (const record of order.records) {
+    const code = finalLineCode(record.row.code, whole);
+    const tail = renderRowReject(record.row, code, key, rules, readRecord);
+    if (!extraRejects.has(record.chunk)) extraRejects.set(record.chunk, []);
+    extraRejects
+      .get(record.chunk)!
+      .push({ line: record.line, text: `${record.line},${tail}` });
+  }
+}
