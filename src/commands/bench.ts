@@ -1,11 +1,12 @@
 // `order-batch bench`: how throughput grows from one core to all of them.
-// What the user sees comes first: the help, then the option parsers, then
-// the action.
+// What the user sees comes first: the help and the options, then the action.
+// Option parsers, signal handling and the efficiency gate are in ../bench/.
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { renderChart } from '../bench/chart.js';
+import { gateOnEfficiency, warnIfOversubscribed } from '../bench/gate.js';
 import {
   useGeneratedInput,
   useInputFile,
@@ -18,22 +19,21 @@ import {
   githubBenchmark,
   toJsonText,
 } from '../bench/report.js';
+import {
+  parseCounts,
+  parseRows,
+  parseRuns,
+  parseShare,
+  parseSize,
+} from '../bench/options.js';
 import { findMismatches, runBench } from '../bench/run.js';
+import { runWithSignals } from '../bench/signals.js';
 import {
   computeResults,
-  configName,
   defaultProcessCounts,
   planConfigs,
-  resultAtMostCores,
-  type BenchConfig,
-  type BenchResult,
 } from '../bench/stats.js';
-import {
-  cannotCreate,
-  ExitCode,
-  internalError,
-  OrderBatchError,
-} from '../errors.js';
+import { cannotCreate, internalError } from '../errors.js';
 import type { OrderFileFormat } from '../generate/orders.js';
 import { log, setLogPrefix } from '../log.js';
 
@@ -247,114 +247,8 @@ async function prepareInput(
   return input;
 }
 
-function warnIfOversubscribed(config: BenchConfig, cores: number): void {
-  const asked = config.processes * config.threads;
-  if (asked <= cores) return;
-  log(
-    `warning: ${configName(config)} asks for ${asked} cores but this ` +
-      `machine has ${cores}; its efficiency counts ${cores}`,
-  );
-}
-
-// Exit 3, as `process` uses it: the work is done and the reports are
-// written, but a threshold the caller set was crossed.
-function gateOnEfficiency(
-  results: readonly BenchResult[],
-  minimum: number | undefined,
-): number {
-  const judged = resultAtMostCores(results);
-  if (minimum === undefined || judged === undefined) return ExitCode.ok;
-  if (judged.efficiency >= minimum) return ExitCode.ok;
-
-  log(
-    `efficiency ${judged.efficiency.toFixed(2)} of ${configName(judged)} ` +
-      `at ${judged.coresUsed} cores is below --min-efficiency ${minimum}: ` +
-      'exit code 3',
-  );
-  return ExitCode.tooManyRejects;
-}
-
 async function writeReport(file: string, text: string): Promise<void> {
   await writeFile(file, text).catch((error: unknown) => {
     throw cannotCreate(file, error);
   });
-}
-
-// SIGINT and SIGTERM stop the running child and its workers, remove the
-// temporary files, and exit 130 or 143. A second signal ends it at once.
-async function runWithSignals(
-  run: (signal: AbortSignal) => Promise<number>,
-): Promise<number> {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    const exitCode =
-      name === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
-    if (controller.signal.aborted) process.exit(exitCode);
-    controller.abort(
-      new OrderBatchError(
-        'OB_INTERRUPTED',
-        `Stopped by ${name}; no report was written`,
-        { exitCode },
-      ),
-    );
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-
-  try {
-    return await run(controller.signal);
-  } catch (error) {
-    if (error instanceof OrderBatchError) {
-      log(error.message);
-      return error.exitCode;
-    }
-    log(`Internal error: ${(error as Error).stack ?? String(error)}`);
-    return ExitCode.internal;
-  } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-  }
-}
-
-function parseCounts(text: string): number[] {
-  const counts = text.split(',').map((item) => item.trim());
-  const bad = counts.find(
-    (count) =>
-      !/^\d+$/.test(count) || Number(count) < 1 || Number(count) > 1024,
-  );
-  if (bad !== undefined) {
-    throw new InvalidArgumentError(
-      `'${bad}' is not a whole number from 1 ` +
-        'to 1024; give a list like 1,2,4',
-    );
-  }
-  return [...new Set(counts.map(Number))];
-}
-
-function parseRows(text: string): number {
-  const rows = Number(text);
-  if (/^\d+$/.test(text) && Number.isSafeInteger(rows) && rows >= 1) {
-    return rows;
-  }
-  throw new InvalidArgumentError(`'${text}' is not a whole number from 1 up`);
-}
-
-function parseRuns(text: string): number {
-  if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 1000) {
-    return Number(text);
-  }
-  throw new InvalidArgumentError(
-    `'${text}' is not a whole number from 1 ` + 'to 1000',
-  );
-}
-
-// Checked here as `process` checks it, so a typo fails before any run.
-function parseSize(text: string): string {
-  if (/^[1-9]\d*[kmg]?$/i.test(text.trim())) return text.trim();
-  throw new InvalidArgumentError(
-    `'${text}' is not a size like 4m, 64k or ` + '1000',
-  );
-}
-
-function parseShare(text: string): number {
-  if (/^(\d+\.?\d*|\.\d+)$/.test(text)) return Number(text);
-  throw new InvalidArgumentError(`'${text}' is not a number like 0.7`);
 }
