@@ -93,9 +93,7 @@ export function readCsvLayout(
 }
 
 function mapColumns(headerText: string, delimiter: number, name: string) {
-  const [names] = parse(headerText, {
-    delimiter: String.fromCharCode(delimiter),
-  }) as string[][];
+  const names = parseHeader(headerText, delimiter, name);
   const columns: ColumnIndexes = {
     orderId: -1,
     quantity: -1,
@@ -104,9 +102,11 @@ function mapColumns(headerText: string, delimiter: number, name: string) {
     region: -1,
     customerId: -1,
   };
-  const seen = new Map<keyof ColumnIndexes, string>();
+  const seen = new Map<string, string>();
   names.forEach((raw, index) => {
-    const column = ALIASES[raw.trim().toLowerCase()];
+    const known = raw.trim().toLowerCase();
+    // sku is not used by the totals, but it is the contract's column too.
+    const column = known === 'sku' ? 'sku' : ALIASES[known];
     if (!column) return;
     const earlier = seen.get(column);
     if (earlier !== undefined) {
@@ -116,7 +116,7 @@ function mapColumns(headerText: string, delimiter: number, name: string) {
       );
     }
     seen.set(column, raw.trim());
-    columns[column] = index;
+    if (column !== 'sku') columns[column] = index;
   });
   for (const [column, label] of REQUIRED) {
     if (columns[column] < 0) {
@@ -124,6 +124,24 @@ function mapColumns(headerText: string, delimiter: number, name: string) {
     }
   }
   return { columns, fieldCount: names.length };
+}
+
+// Only LF ends a record (CRLF is LF with a CR before it), as in the fast
+// scanner: csv-parse would also take a lone CR for one.
+function parseHeader(headerText: string, delimiter: number, name: string) {
+  try {
+    const [names] = parse(headerText, {
+      delimiter: String.fromCharCode(delimiter),
+      record_delimiter: '\n',
+    }) as string[][];
+    return names;
+  } catch (error) {
+    throw unusableInput(
+      name,
+      `the header (line 1) is not valid CSV: ${(error as Error).message}; ` +
+        'check its quotes',
+    );
+  }
 }
 
 function bomLength(path: string, fileBytes: number): number {

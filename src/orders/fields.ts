@@ -44,7 +44,10 @@ export function parseQuantity(
   start: number,
   end: number,
 ): number {
-  if (start === end || end - start > 10) return -1;
+  if (start === end) return -1;
+  // Leading zeros pad a number without changing it: 0001 is 1.
+  while (end - start > 1 && bytes[start] === ZERO) start++;
+  if (end - start > 10) return -1;
   let value = 0;
   for (let i = start; i < end; i++) {
     const byte = bytes[i];

@@ -169,13 +169,18 @@ function textOf(value: unknown): string {
   return '';
 }
 
+// Absent, null or a blank string; any other value is there, even if it is
+// no number (true, [2]): that is an invalid value, not a missing one.
 function isEmpty(value: unknown): boolean {
-  return value === undefined || value === null || textOf(value) === '';
+  if (value === undefined || value === null) return true;
+  return typeof value === 'string' && value.trim() === '';
 }
 
 function quantityOf(value: unknown): number {
   const text = typeof value === 'number' ? String(value) : textOf(value);
-  if (!DIGITS.test(text) || text.length > 10) return -1;
+  if (!DIGITS.test(text) || text.replace(/^0+(?=\d)/, '').length > 10) {
+    return -1;
+  }
   const quantity = Number(text);
   return quantity >= 1 && quantity <= MAX_QUANTITY ? quantity : -1;
 }
