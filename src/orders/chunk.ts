@@ -12,6 +12,7 @@ import { CsvLineReader } from './csv-line.js';
 import { readJsonOrder } from './json-order.js';
 import { OrderPartial } from './partial.js';
 import { RowTable, RunList } from './row-table.js';
+import { Utf8Check } from './utf8-check.js';
 import type { Rules } from './rules.js';
 
 const LF = 0x0a;
@@ -233,11 +234,13 @@ export class ChunkProcessor {
       const lf = bytes.indexOf(LF, pos);
       const lineEnd = lf < 0 ? bytes.length : lf;
       if (this.#skippingLongLine) {
-        // The rest of an over-long line, already rejected: skip it unread.
+        // The rest of an over-long line, already rejected: skip it, only
+        // checking its encoding, since invalid_encoding comes first.
+        this.#longLine.check(bytes.subarray(pos, lineEnd), lf >= 0 || atEof);
         pos = lf < 0 ? bytes.length : lf + 1;
         if (lf >= 0 || atEof) {
           this.#skippingLongLine = false;
-          this.rows.end[this.rows.length - 1] = offset + pos;
+          this.#endLongLine(offset + pos);
           if (lf >= 0) this.newlines++;
         }
         continue;
@@ -261,6 +264,12 @@ export class ChunkProcessor {
           `line is longer than --max-record-size (${maxRecordBytes} bytes)`,
         );
         this.#skippingLongLine = lf < 0 && !atEof;
+        this.#longLine = new Utf8Check();
+        this.#longLine.check(
+          bytes.subarray(pos, contentEnd),
+          !this.#skippingLongLine,
+        );
+        if (!this.#skippingLongLine) this.#endLongLine(offset + next);
       } else if (contentEnd > pos) {
         this.#takeJsonLine(bytes, offset, pos, contentEnd, next);
       }
@@ -270,6 +279,18 @@ export class ChunkProcessor {
     this.position = pos + offset;
     if (this.position >= this.#ownedEnd && !this.#skippingLongLine)
       this.done = true;
+  }
+
+  #longLine = new Utf8Check();
+
+  // An over-long line is read to its end: it is invalid_encoding rather
+  // than record_too_long when any of its bytes is not UTF-8.
+  #endLongLine(end: number): void {
+    const row = this.rows.length - 1;
+    this.rows.end[row] = end;
+    if (this.#longLine.valid) return;
+    this.rows.code[row] = Code.invalidEncoding;
+    this.rows.details.set(row, ['', 'line is not valid UTF-8']);
   }
 
   #takeJsonLine(

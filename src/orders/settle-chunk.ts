@@ -177,7 +177,8 @@ export function renderRowReject(
   // An over-long record is shown by its start: the rejects file stays
   // readable and its writer's memory bounded.
   const long =
-    code === Code.recordTooLong && row.end - row.start > RECORD_PREVIEW_BYTES;
+    row.end - row.start > rules.settings.maxRecordBytes &&
+    row.end - row.start > RECORD_PREVIEW_BYTES;
   const end = long ? row.start + RECORD_PREVIEW_BYTES : row.end;
   const record = readRecord(row.start, end)
     .toString('utf8')
