@@ -36,17 +36,25 @@ export class KeyTable {
       return;
     }
     const first = this.#chunks[slot];
-    if (first === chunk) return;
+    if (first === chunk) {
+      // Two ids of one chunk with one hash (chunks hold each id once): keep
+      // the second, so that it is reported too should the hash spread.
+      const also = this.#alsoInFirstChunk.get(hash) ?? [];
+      this.#alsoInFirstChunk.set(hash, [...also, order]);
+      return;
+    }
     if (first !== MANY) {
       onSpread(first, this.#orders[slot]);
+      for (const other of this.#alsoInFirstChunk.get(hash) ?? []) {
+        onSpread(first, other);
+      }
       this.#chunks[slot] = MANY;
     }
     onSpread(chunk, order);
   }
 
-  get size(): number {
-    return this.#size;
-  }
+  // Hashes shared by two ids of their first chunk: rare (about n^2 / 2^53).
+  readonly #alsoInFirstChunk = new Map<number, number[]>();
 
   #slotOf(hash: number): number {
     const mask = this.#hashes.length - 1;

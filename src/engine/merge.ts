@@ -40,7 +40,7 @@ export async function mergeChunks(
     const spread = await gatherSpreadOrders(chain, rules, readRecord, signal);
     const result = sumChunks(chain.accepted);
     const cuts = new Map<number, Set<number>>(); // chunk -> its spread orders
-    const firstLines = new Map<string, string>(); // "chunk:order" -> invoice
+    const firstLines = new Map<string, Buffer>(); // "chunk:order" -> invoice
     const extraRejects = new Map<
       number,
       Array<{ line: number; text: string }>
@@ -109,7 +109,7 @@ function sumChunks(chunks: AcceptedChunk[]): MergeResult {
 function writeInvoices(
   chunk: AcceptedChunk,
   cut: Set<number> | undefined,
-  firstLines: Map<string, string>,
+  firstLines: Map<string, Buffer>,
   out: OutputWriter,
 ): void {
   const { invoices } = readSpillTexts(chunk);

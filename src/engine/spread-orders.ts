@@ -4,7 +4,8 @@
 import { ChunkProcessor } from '../orders/chunk.js';
 import { Code } from '../orders/codes.js';
 import { OrderPartial, finalLineCode, settleOrder } from '../orders/partial.js';
-import { renderInvoice } from '../orders/render.js';
+import { ByteSink } from '../orders/byte-sink.js';
+import { writeInvoice } from '../orders/render.js';
 import type { Rules } from '../orders/rules.js';
 import {
   renderRowReject,
@@ -139,7 +140,7 @@ export function settleSpreadOrder(
   rules: Rules,
   result: MergeResult,
   readRecord: (start: number, end: number) => Buffer,
-  firstLines: Map<string, string>,
+  firstLines: Map<string, Buffer>,
   extraRejects: Map<number, Array<{ line: number; text: string }>>,
 ): void {
   for (const { partial } of order.byChunk.values()) {
@@ -169,10 +170,10 @@ export function settleSpreadOrder(
       BigInt(whole.taxMinor),
       BigInt(whole.totalMinor),
     );
-    firstLines.set(
-      `${firstChunk}:${first.order}`,
-      renderInvoice(order.whole, whole, rules),
-    );
+    // Written by the same code as every chunk's invoices, byte for byte.
+    const line = new ByteSink();
+    writeInvoice(line, order.whole, whole, rules);
+    firstLines.set(`${firstChunk}:${first.order}`, Buffer.from(line.bytes()));
     return;
   }
 

@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { missingInput, unusableInput, usageError } from '../errors.js';
+import { ioError, missingInput, unusableInput, usageError } from '../errors.js';
 import type { InputFormat } from '../orders/rules.js';
 
 /** The input as a readable file. */
@@ -76,7 +76,11 @@ export async function prepareInput(
         `it is not valid gzip (${(error as Error).message})`,
       );
     }
-    throw missingInput(name, error);
+    // The spool file is ours: failing to write it is a write failure.
+    if ((error as NodeJS.ErrnoException).path === spoolPath) {
+      throw ioError(spoolPath, error);
+    }
+    throw missingInput(name === '-' ? 'standard input' : name, error);
   }
   return {
     name,

@@ -1,18 +1,21 @@
 // Buffered writes to a file descriptor, in blocks, so that a merge writing
 // millions of short pieces makes few system calls.
 import { writeSync } from 'node:fs';
+import { ioError } from '../errors.js';
 
 const BLOCK_BYTES = 1 << 20;
 
 /** Collects text and bytes and writes them in blocks of about 1 MiB. */
 export class OutputWriter {
   readonly #fd: number;
+  /** The output this writes for, named when a write fails. */
+  readonly #target: string;
   #pending: Array<string | Uint8Array> = [];
   #pendingBytes = 0;
-  bytesWritten = 0;
 
-  constructor(fd: number) {
+  constructor(fd: number, target: string) {
     this.#fd = fd;
+    this.#target = target;
   }
 
   write(data: string | Uint8Array): void {
@@ -30,9 +33,12 @@ export class OutputWriter {
     const block = Buffer.concat(parts);
     this.#pending = [];
     this.#pendingBytes = 0;
-    for (let done = 0; done < block.length;) {
-      done += writeSync(this.#fd, block, done, block.length - done);
+    try {
+      for (let done = 0; done < block.length;) {
+        done += writeSync(this.#fd, block, done, block.length - done);
+      }
+    } catch (error) {
+      throw ioError(this.#target, error);
     }
-    this.bytesWritten += block.length;
   }
 }

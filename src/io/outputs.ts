@@ -116,20 +116,17 @@ export class OutputSet {
 
   /** Renames the invoices and rejects into place, then writes the summary. */
   publish(summaryText: string | undefined): void {
+    if (this.paths.invoices !== '-') moveIntoPlace(this.paths.invoices);
+    moveIntoPlace(this.paths.rejects);
+    if (summaryText === undefined) return;
+    const temporary = temporaryPath(this.paths.summary);
+    this.#temporaries.push(temporary);
     try {
-      if (this.paths.invoices !== '-') {
-        renameSync(temporaryPath(this.paths.invoices), this.paths.invoices);
-      }
-      renameSync(temporaryPath(this.paths.rejects), this.paths.rejects);
-      if (summaryText !== undefined) {
-        const temporary = temporaryPath(this.paths.summary);
-        this.#temporaries.push(temporary);
-        writeFileSync(temporary, summaryText);
-        renameSync(temporary, this.paths.summary);
-      }
+      writeFileSync(temporary, summaryText);
     } catch (error) {
       throw ioError(this.paths.summary, error);
     }
+    moveIntoPlace(this.paths.summary);
   }
 
   /** Removes temporary files, the spill folder and the lock. */
@@ -171,6 +168,14 @@ export class OutputSet {
     const spill = `${basename(this.paths.rejects)}.${pid}.tmp.d`;
     if (existsSync(join(folder, spill)))
       rmSync(join(folder, spill), { recursive: true, force: true });
+  }
+}
+
+function moveIntoPlace(target: string): void {
+  try {
+    renameSync(temporaryPath(target), target);
+  } catch (error) {
+    throw ioError(target, error);
   }
 }
 

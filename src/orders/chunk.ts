@@ -354,11 +354,11 @@ export class ChunkProcessor {
     code: number,
     message: string,
   ): void {
-    const order =
-      key && this.rules.settings.format === 'csv'
-        ? this.#orderOf(key)
-        : undefined;
+    const order = key ? this.#orderOf(key) : undefined;
     if (order) order.badRows++;
+    // A JSON line with an id counts toward that id's duplicates even when it
+    // is no order itself (invalid_order): the id still stands on it.
+    if (order && this.rules.settings.format === 'jsonl') order.jsonLines++;
     const row = this.#addRow(start, end, order ? order.index : -1, code);
     this.rows.details.set(row, [key, message]);
   }

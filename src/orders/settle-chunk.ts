@@ -176,8 +176,9 @@ export function renderRowReject(
   const message = own ? own[1] : ORDER_MESSAGES[code];
   // An over-long record is shown by its start: the rejects file stays
   // readable and its writer's memory bounded.
+  // (two bytes more for a CRLF line end, which the limit does not count)
   const long =
-    row.end - row.start > rules.settings.maxRecordBytes &&
+    row.end - row.start > rules.settings.maxRecordBytes + 2 &&
     row.end - row.start > RECORD_PREVIEW_BYTES;
   const end = long ? row.start + RECORD_PREVIEW_BYTES : row.end;
   const record = readRecord(row.start, end)

@@ -7,11 +7,16 @@ import { pipeline } from 'node:stream/promises';
 import { runChunks } from '../engine/coordinator.js';
 import { mergeChunks, type MergeResult } from '../engine/merge.js';
 import type { JobSpec } from '../engine/task.js';
-import { ExitCode, ioError, OrderBatchError } from '../errors.js';
+import { ExitCode, ioError } from '../errors.js';
 import { jsonLayout, readCsvLayout } from '../io/header.js';
 import { prepareInput } from '../io/input.js';
 import { OutputWriter } from '../io/output-writer.js';
-import { closeQuietly, defaultOutputPaths, OutputSet } from '../io/outputs.js';
+import {
+  closeQuietly,
+  defaultOutputPaths,
+  OutputSet,
+  type OutputPaths,
+} from '../io/outputs.js';
 import { readTaxTable } from '../io/tax-table.js';
 import { log } from '../log.js';
 import type { RoundingMode, TaxRate } from '../money/tax.js';
@@ -125,14 +130,7 @@ export async function processFile(
     signal.throwIfAborted();
     progress.stop();
 
-    const result = await writeOutputs(
-      job,
-      chain,
-      fds,
-      options,
-      paths.rejects,
-      signal,
-    );
+    const result = await writeOutputs(job, chain, fds, options, paths, signal);
     if (paths.invoices === '-') await copyToStdout(outputs.invoicesTemporary);
 
     signal.throwIfAborted();
@@ -197,11 +195,14 @@ async function writeOutputs(
   chain: Awaited<ReturnType<typeof runChunks>>,
   fds: { invoices: number; rejects: number },
   options: ProcessOptions,
-  rejectsPath: string,
+  paths: OutputPaths,
   signal: AbortSignal,
 ): Promise<MergeResult> {
-  const invoices = new OutputWriter(fds.invoices);
-  const rejects = new OutputWriter(fds.rejects);
+  const invoices = new OutputWriter(
+    fds.invoices,
+    options.output === '-' ? 'standard output' : paths.invoices,
+  );
+  const rejects = new OutputWriter(fds.rejects, paths.rejects);
   try {
     if (options.outputFormat === 'csv') invoices.write(INVOICE_HEADER);
     rejects.write(REJECTS_HEADER);
@@ -209,11 +210,6 @@ async function writeOutputs(
     invoices.flush();
     rejects.flush();
     return result;
-  } catch (error) {
-    if (error instanceof OrderBatchError) throw error;
-    if ((error as NodeJS.ErrnoException).code)
-      throw ioError(options.output ?? rejectsPath, error);
-    throw error;
   } finally {
     closeQuietly(fds.invoices);
     closeQuietly(fds.rejects);
