@@ -34,6 +34,19 @@ try {
     'commander.help',
   ];
   if (quiet.includes(error.code)) process.exit(ExitCode.ok);
-  log(error.message.replace(/^error: /, ''));
+  log(describeUsageError(error));
   process.exitCode = ExitCode.usage;
+}
+
+// Commander's messages in the project's grammar: "Cannot use --rows 'x':
+// why", one line, no final period.
+function describeUsageError(error: CommanderError): string {
+  const text = error.message.replace(/^error: /, '').replace(/\.$/, '');
+  const invalid =
+    /^option '(\S+)[^']*' argument '(.*)' is invalid\. (.*)$/s.exec(text);
+  if (invalid) {
+    const [, flag, value, why] = invalid;
+    return `Cannot use ${flag} '${value}': ${why.replace(/\.$/, '')}`;
+  }
+  return `Cannot run order-batch: ${text}; see order-batch --help`;
 }

@@ -2,7 +2,12 @@
 // and a summary. What the user sees comes first: the help, then the option
 // parsers, then the action.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ExitCode, OrderBatchError, usageError } from '../errors.js';
+import {
+  ExitCode,
+  internalError,
+  OrderBatchError,
+  usageError,
+} from '../errors.js';
 import { log } from '../log.js';
 import { isCurrencyCode } from '../money/currency.js';
 import { parseTaxRate, type TaxRate } from '../money/tax.js';
@@ -101,7 +106,11 @@ export function processCommand(): Command {
     .addOption(
       new Option('-o, --output <file>', 'invoices file, - for standard output'),
     )
-    .addOption(new Option('--rejects <file>', 'rejects file'))
+    .addOption(
+      new Option('--rejects <file>', 'rejects file (a file, not -)').argParser(
+        parseRejectsPath,
+      ),
+    )
     .addOption(
       new Option(
         '--summary <file>',
@@ -111,7 +120,7 @@ export function processCommand(): Command {
     .addOption(
       new Option(
         '--no-formula-guard',
-        "do not prefix ' to cells starting with = + - @",
+        "do not prefix ' to cells starting with = + - @, tab or CR",
       ),
     )
     .addOption(
@@ -130,7 +139,7 @@ export function processCommand(): Command {
     .addOption(
       new Option(
         '--processes <n>',
-        'worker processes (default: the cores)',
+        'worker processes (default: the cores; one, unforked, for inputs under 8 MiB)',
       ).argParser(parsePositive),
     )
     .addOption(
@@ -157,11 +166,7 @@ export function processCommand(): Command {
     .action(runProcess);
 }
 
-async function runProcess(
-  input: string,
-  flags: ProcessFlags,
-  command: Command,
-): Promise<void> {
+async function runProcess(input: string, flags: ProcessFlags): Promise<void> {
   if (flags.output === '-' && flags.summary === '-') {
     throw usageError(
       '-o - and --summary - cannot both use standard output; pick one',
@@ -188,7 +193,6 @@ async function runProcess(
     chunkBytes: flags.chunkSize,
     quiet: flags.quiet,
   };
-  void command;
   process.exitCode = await runWithSignals((signal) =>
     processFile(options, signal),
   );
@@ -221,7 +225,11 @@ async function runWithSignals(
       log(error.message);
       return error.exitCode;
     }
-    log(`Internal error: ${(error as Error).stack ?? String(error)}`);
+    // One line for the user; the stack when ORDER_BATCH_DEBUG is set.
+    const detail = process.env.ORDER_BATCH_DEBUG
+      ? ((error as Error).stack ?? String(error))
+      : String((error as Error).message ?? error).split('\n')[0];
+    log(internalError(detail).message);
     return ExitCode.internal;
   } finally {
     process.off('SIGINT', onSignal);
@@ -248,6 +256,15 @@ function parseSize(text: string): number {
     );
   }
   return bytes;
+}
+
+function parseRejectsPath(text: string): string {
+  if (text === '-') {
+    throw new InvalidArgumentError(
+      'the rejects go to a file; standard output is for the invoices (-o -)',
+    );
+  }
+  return text;
 }
 
 function parsePositive(text: string): number {

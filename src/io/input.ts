@@ -39,8 +39,10 @@ export async function prepareInput(
   if (!resolved) {
     throw usageError(
       name === '-'
-        ? 'standard input needs --input-format csv or jsonl'
-        : `cannot tell the format of ${name}; name it .csv or .jsonl, or give --input-format`,
+        ? 'Cannot read standard input: its format is unknown; ' +
+            'give --input-format csv or jsonl'
+        : `Cannot process ${name}: its format is unknown; ` +
+            'name it .csv or .jsonl, or give --input-format',
     );
   }
   const gzip = /\.gz$/i.test(name);

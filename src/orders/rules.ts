@@ -1,6 +1,5 @@
 // The settings a chunk is processed with: what the header said, and the
 // options that shape totals and output. Plain data, so it crosses threads.
-import { minorDigitsOf } from '../money/currency.js';
 import type { RoundingMode, TaxRate } from '../money/tax.js';
 
 export type InputFormat = 'csv' | 'jsonl';
@@ -43,14 +42,12 @@ export class Rules {
   readonly settings: ChunkSettings;
   readonly #rates: Map<string, TaxRate> | undefined;
   readonly #fallback: TaxRate | undefined;
-  readonly defaultDigits: number;
 
   constructor(settings: ChunkSettings) {
     this.settings = settings;
     const table = settings.tax.table;
     this.#rates = table ? new Map(table) : undefined;
     this.#fallback = table ? this.#rates?.get('*') : settings.tax.rate;
-    this.defaultDigits = minorDigitsOf(settings.defaultCurrency) ?? 2;
   }
 
   /** The rate for a region, or undefined when the tax table lacks it. */

@@ -70,14 +70,14 @@ export class CurrencyTotals {
     sums.totalMinor = 0;
   }
 
-  /** Adds (sign 1) or takes away (sign -1) sums sent as decimal strings. */
-  addRecord(record: TotalsRecord, sign: 1n | -1n = 1n): void {
+  /** Adds sums sent as decimal strings (from another chunk). */
+  addRecord(record: TotalsRecord): void {
     for (const [currency, sums] of Object.entries(record)) {
       this.add(
         currency,
-        sign * BigInt(sums.subtotal),
-        sign * BigInt(sums.tax),
-        sign * BigInt(sums.total),
+        BigInt(sums.subtotal),
+        BigInt(sums.tax),
+        BigInt(sums.total),
       );
     }
   }
