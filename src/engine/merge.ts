@@ -7,7 +7,12 @@ import { Rules } from '../orders/rules.js';
 import type { Counts } from '../orders/settle-chunk.js';
 import { CurrencyTotals } from '../orders/totals.js';
 import type { AcceptedChunk, ChunkChain } from './chain.js';
-import { readAt, readSpillIndex, readSpillTexts } from './spill.js';
+import {
+  readAt,
+  readSpillIndex,
+  readSpillTexts,
+  type SpillIndex,
+} from './spill.js';
 import {
   gatherSpreadOrders,
   pause,
@@ -63,14 +68,30 @@ export async function mergeChunks(
       }
     }
 
+    // The rejects are counted again as they are written: with the chunks'
+    // counts of invoiced rows, that recount is the invariant checked below.
     result.rejectedRows = 0;
     for (const chunk of chain.accepted) {
       await pause(signal);
-      writeInvoices(chunk, cuts.get(chunk.index), firstLines, invoices);
+      const cut = cuts.get(chunk.index);
+      const extra = extraRejects.get(chunk.index);
+      const texts = readSpillTexts(chunk);
+      const index =
+        cut || chunk.rejects > 0 ? readSpillIndex(chunk) : undefined;
+      writeInvoices(
+        texts.invoices,
+        index,
+        cut,
+        chunk.index,
+        firstLines,
+        invoices,
+      );
       result.rejectedRows += writeRejects(
         chunk,
-        cuts.get(chunk.index),
-        extraRejects.get(chunk.index),
+        texts.rejects,
+        index,
+        cut,
+        extra,
         rejects,
       );
     }
@@ -106,47 +127,49 @@ function sumChunks(chunks: AcceptedChunk[]): MergeResult {
   return result;
 }
 
+// Writes a chunk's invoices, each spread order's replaced by the whole
+// order's invoice at its first line (or by nothing elsewhere).
 function writeInvoices(
-  chunk: AcceptedChunk,
+  invoices: Buffer,
+  index: SpillIndex | undefined,
   cut: Set<number> | undefined,
+  chunk: number,
   firstLines: Map<string, Buffer>,
   out: OutputWriter,
 ): void {
-  const { invoices } = readSpillTexts(chunk);
-  if (!cut) {
+  if (!cut || !index) {
     out.write(invoices);
     return;
   }
-  const { invoiceEnds } = readSpillIndex(chunk);
-  const text = invoices;
+  const { invoiceEnds } = index;
   let from = 0;
   for (const order of [...cut].sort((a, b) => a - b)) {
     const start = order === 0 ? 0 : invoiceEnds[order - 1];
-    out.write(text.slice(from, start));
-    const merged = firstLines.get(`${chunk.index}:${order}`);
+    out.write(invoices.subarray(from, start));
+    const merged = firstLines.get(`${chunk}:${order}`);
     if (merged) out.write(merged);
     from = invoiceEnds[order];
   }
-  out.write(text.slice(from));
+  out.write(invoices.subarray(from));
 }
 
 // Writes a chunk's rejects with their line numbers, leaving out those of
 // spread orders and putting in the spread orders' own, in line order.
 function writeRejects(
   chunk: AcceptedChunk,
+  rejects: Buffer,
+  index: SpillIndex | undefined,
   cut: Set<number> | undefined,
   extra: Array<{ line: number; text: string }> | undefined,
   out: OutputWriter,
 ): number {
-  if (chunk.rejects === 0 && !extra) return 0;
-  const index = readSpillIndex(chunk);
-  const { rejects } = readSpillTexts(chunk);
+  if (!index && !extra) return 0;
   const text = chunk.rejectAscii
     ? rejects.toString('latin1')
     : rejects.toString('utf8');
   const lines: Array<{ line: number; text: string }> = [];
   for (let i = 0; i < chunk.rejects; i++) {
-    if (cut?.has(index.rejectOrders[i])) continue;
+    if (!index || cut?.has(index.rejectOrders[i])) continue;
     const line = chunk.linesBefore + index.rejectLines[i] + 1;
     const tail = text.slice(
       i === 0 ? 0 : index.rejectEnds[i - 1],
