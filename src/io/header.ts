@@ -79,21 +79,28 @@ export function readCsvLayout(
       );
     }
     const blank = fields.count === 1 && fields.recordEnd === pos;
+    const headerLine = lines + 1;
     lines += fields.innerNewlines + (bytes[next - 1] === LF ? 1 : 0);
     if (!blank) {
       const text = bytes.toString('utf8', pos, fields.recordEnd);
       return {
         dataStart: next,
         headerLines: lines,
-        ...mapColumns(text, delimiter, name),
+        ...mapColumns(text, delimiter, name, headerLine),
       };
     }
     pos = next;
   }
 }
 
-function mapColumns(headerText: string, delimiter: number, name: string) {
-  const names = parseHeader(headerText, delimiter, name);
+// `line` is the header's 1-based line, after any blank lines before it.
+function mapColumns(
+  headerText: string,
+  delimiter: number,
+  name: string,
+  line: number,
+) {
+  const names = parseHeader(headerText, delimiter, name, line);
   const columns: ColumnIndexes = {
     orderId: -1,
     quantity: -1,
@@ -120,7 +127,11 @@ function mapColumns(headerText: string, delimiter: number, name: string) {
   });
   for (const [column, label] of REQUIRED) {
     if (columns[column] < 0) {
-      throw unusableInput(name, `the header has no '${label}' column (line 1)`);
+      throw unusableInput(
+        name,
+        `the header (line ${line}) has no '${label}' column; add it ` +
+          '(order_id or id, quantity, unit_price or price are required)',
+      );
     }
   }
   return { columns, fieldCount: names.length };
@@ -128,7 +139,12 @@ function mapColumns(headerText: string, delimiter: number, name: string) {
 
 // Only LF ends a record (CRLF is LF with a CR before it), as in the fast
 // scanner: csv-parse would also take a lone CR for one.
-function parseHeader(headerText: string, delimiter: number, name: string) {
+function parseHeader(
+  headerText: string,
+  delimiter: number,
+  name: string,
+  line: number,
+) {
   try {
     const [names] = parse(headerText, {
       delimiter: String.fromCharCode(delimiter),
@@ -138,7 +154,7 @@ function parseHeader(headerText: string, delimiter: number, name: string) {
   } catch (error) {
     throw unusableInput(
       name,
-      `the header (line 1) is not valid CSV: ${(error as Error).message}; ` +
+      `the header (line ${line}) is not valid CSV: ${(error as Error).message}; ` +
         'check its quotes',
     );
   }

@@ -12,24 +12,28 @@ export function readTaxTable(path: string): Array<[string, TaxRate]> {
   } catch (error) {
     throw missingInput(path, error);
   }
-  let records: Array<Record<string, string>>;
+  let records: Array<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>;
   try {
     records = parse(text, {
       columns: (h: string[]) => h.map((n) => n.trim().toLowerCase()),
       bom: true,
       skip_empty_lines: true,
       trim: true,
+      info: true,
     });
   } catch (error) {
     throw unusableInput(
       path,
-      `the tax table is not valid CSV (${(error as Error).message})`,
+      `the tax table is not valid CSV (${(error as Error).message}); fix its quotes`,
     );
   }
   if (
     records.length === 0 ||
-    !('region' in records[0]) ||
-    !('rate' in records[0])
+    !('region' in records[0].record) ||
+    !('rate' in records[0].record)
   ) {
     throw unusableInput(
       path,
@@ -37,19 +41,19 @@ export function readTaxTable(path: string): Array<[string, TaxRate]> {
     );
   }
   const seen = new Set<string>();
-  return records.map((record, index) => {
-    const line = index + 2;
+  return records.map(({ record, info }) => {
+    const line = info.lines;
     const rate = parseTaxRate(record.rate ?? '');
     if (!rate) {
       throw unusableInput(
         path,
-        `tax table line ${line}: rate '${record.rate}' is not a plain decimal like 0.19 or 19%`,
+        `tax table line ${line}: rate '${record.rate}' is not a plain decimal like 0.19 or 19%; fix that row`,
       );
     }
     if (seen.has(record.region)) {
       throw unusableInput(
         path,
-        `tax table line ${line}: region '${record.region}' is listed twice`,
+        `tax table line ${line}: region '${record.region}' is listed twice; keep one row for it`,
       );
     }
     seen.add(record.region);
