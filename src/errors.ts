@@ -97,6 +97,26 @@ export const ioError = (file: string, cause: unknown) =>
     { cause },
   );
 
+/**
+ * Marks an error thrown where the input was read, for the file changing
+ * under the run (cut short, replaced). Threads and processes pass errors on
+ * as messages, so the mark is a prefix of the message, not a class.
+ */
+export const INPUT_CHANGED = 'OB_INPUT_CHANGED';
+
+/** Whether an error (perhaps from another thread) marks a changed input. */
+export function isInputChanged(error: unknown): boolean {
+  return String((error as Error)?.message ?? '').startsWith(INPUT_CHANGED);
+}
+
+/** The input changed while it was read (exit 74). */
+export const inputChanged = (file: string) =>
+  new OrderBatchError(
+    'OB_IO',
+    `Cannot finish with ${file}: it changed or was cut short while it was ` +
+      'read; nothing was published, run again once it is complete',
+  );
+
 /** The short text of a system error: "ENOENT: no such file or directory". */
 export function describeSystemError(error: unknown): string {
   if (error instanceof Error) {

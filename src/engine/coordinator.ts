@@ -4,7 +4,7 @@
 // every report to the chain in input order.
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { internalError } from '../errors.js';
+import { inputChanged, internalError, isInputChanged } from '../errors.js';
 import { ChunkChain } from './chain.js';
 import { runChunk } from './run-chunk.js';
 import type { FromShard, ToShard } from './shard-process.js';
@@ -90,7 +90,12 @@ async function runInline(
       options.signal?.throwIfAborted();
       yieldedMs = Date.now();
     }
-    const report = runChunk(job, queue.shift()!);
+    let report: ChunkReport;
+    try {
+      report = runChunk(job, queue.shift()!);
+    } catch (error) {
+      throw isInputChanged(error) ? inputChanged(options.inputName) : error;
+    }
     options.onChunk?.(report);
     const redo = chain.offer(report);
     if (redo) queue.unshift(redo);
@@ -232,6 +237,10 @@ function runOnProcesses(
         if (chain.complete) finish();
       } else {
         busy.get(worker)?.delete(shard);
+        if (message.type === 'shard-failed' && isInputChanged(message)) {
+          finish(inputChanged(options.inputName));
+          return;
+        }
         if (message.type === 'shard-failed') retry(shard, message.message);
       }
       dispatch();

@@ -5,7 +5,8 @@ import { openSync } from 'node:fs';
 import { ChunkProcessor } from '../orders/chunk.js';
 import { Rules } from '../orders/rules.js';
 import { settleChunk } from '../orders/settle-chunk.js';
-import { readAt, writeSpill } from './spill.js';
+import { INPUT_CHANGED } from '../errors.js';
+import { readAt as readSpillAt, writeSpill } from './spill.js';
 import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
 
 // Read past the chunk's end so that the record crossing it is usually
@@ -14,6 +15,15 @@ const SLACK_BYTES = 64 * 1024;
 const LF = 0x0a;
 
 const openFiles = new Map<string, number>();
+
+// Reads the input; a read past its end means the file shrank mid-run.
+function readAt(fd: number, position: number, length: number): Buffer {
+  try {
+    return readSpillAt(fd, position, length);
+  } catch (error) {
+    throw new Error(`${INPUT_CHANGED}: ${(error as Error).message}`);
+  }
+}
 
 /** Runs a chunk task to its report. */
 export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {

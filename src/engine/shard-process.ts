@@ -2,6 +2,7 @@
 // is handed on its piscina thread pool and reports each chunk as it ends.
 // It exits when the primary goes away, so no process outlives a run.
 import { Piscina } from 'piscina';
+import { isInputChanged } from '../errors.js';
 import { log, setLogPrefix } from '../log.js';
 import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
 
@@ -81,7 +82,8 @@ async function runWithRetries(task: ChunkTask): Promise<ChunkReport> {
       const tries = { ...task, attempt: task.attempt * 10 + attempt };
       return (await pool!.run({ job, task: tries }, { signal })) as ChunkReport;
     } catch (error) {
-      if (attempt >= THREAD_ATTEMPTS) throw error;
+      // Running a chunk of a changed input again cannot help.
+      if (attempt >= THREAD_ATTEMPTS || isInputChanged(error)) throw error;
     }
   }
 }

@@ -34,6 +34,7 @@ export async function prepareInput(
   format: InputFormat | undefined,
   spoolPath: string,
   onSourceBytes: (bytes: number, total: number) => void,
+  signal: AbortSignal,
 ): Promise<PreparedInput> {
   const resolved = format ?? formatFromName(name);
   if (!resolved) {
@@ -69,9 +70,12 @@ export async function prepareInput(
     name === '-' ? process.stdin : createReadStream(name);
   const sink = createWriteStream(spoolPath);
   try {
-    if (gzip) await pipeline(source, counter, createGunzip(), sink);
-    else await pipeline(source, counter, sink);
+    if (gzip) await pipeline(source, counter, createGunzip(), sink, { signal });
+    else await pipeline(source, counter, sink, { signal });
   } catch (error) {
+    // A signal stops the copy too: a pipe that stays open must not keep
+    // the run alive.
+    if (signal.aborted) throw signal.reason;
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_')) {
       throw unusableInput(
         name,

@@ -47,55 +47,73 @@ export function temporaryPath(target: string, pid = process.pid): string {
 export class OutputSet {
   readonly paths: OutputPaths;
   readonly spillDir: string;
-  readonly #lockPath: string;
   readonly #temporaries: string[] = [];
-  #locked = false;
+  /** The lock files this run holds, one beside each output file. */
+  readonly #locks: string[] = [];
 
   constructor(paths: OutputPaths) {
     this.paths = paths;
-    const anchor = paths.invoices === '-' ? paths.rejects : paths.invoices;
-    this.#lockPath = `${anchor}.lock`;
     this.spillDir = `${paths.rejects}.${process.pid}.tmp.d`;
   }
 
   /**
-   * Takes the lock, or fails with exit 75 naming the run that holds it. A
-   * lock whose run is gone is taken over, and that run's leftovers removed.
+   * Takes a lock beside every output file, or fails with exit 75 naming the
+   * run that holds one. A lock whose run is gone is taken over, and that
+   * run's leftovers removed.
    */
   lock(): void {
+    const targets = Object.values(this.paths).filter((path) => path !== '-');
+    try {
+      for (const target of new Set(targets)) this.#lockOne(target);
+    } catch (error) {
+      this.cleanUp();
+      throw error;
+    }
+  }
+
+  #lockOne(target: string): void {
+    const lockPath = `${target}.lock`;
     for (let tries = 0; tries < 2; tries++) {
       try {
-        writeFileSync(this.#lockPath, `${process.pid}\n`, { flag: 'wx' });
-        this.#locked = true;
+        writeFileSync(lockPath, `${process.pid}\n`, { flag: 'wx' });
+        this.#locks.push(lockPath);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw cannotCreate(this.#lockPath, error);
+          throw cannotCreate(target, error);
         }
       }
-      const holder = Number.parseInt(readFileSync(this.#lockPath, 'utf8'), 10);
+      const holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
       if (Number.isInteger(holder) && isRunning(holder)) {
         throw new OrderBatchError(
           'OB_LOCKED',
-          `Cannot write ${this.#lockTarget()}: another run (pid ${holder}) is writing it; ` +
+          `Cannot write ${target}: another run (pid ${holder}) is writing it; ` +
             'wait for it to end, or stop it',
         );
       }
       this.#removeLeftoversOf(holder);
-      rmSync(this.#lockPath, { force: true });
+      rmSync(lockPath, { force: true });
     }
     throw new OrderBatchError(
       'OB_LOCKED',
-      `Cannot take the lock ${this.#lockPath}; try again`,
+      `Cannot write ${target}: another run took and released its lock ` +
+        'meanwhile; run again',
     );
   }
 
-  /** Creates the spill folder and the temporary file of each output. */
+  /**
+   * Creates the spill folder and the temporary file of each output, so that
+   * an output that cannot be created stops the run before any work.
+   */
   openTemporaries(): { invoices: number; rejects: number } {
     try {
-      mkdirSync(this.spillDir, { recursive: true });
+      // Not recursive: a missing folder is the user's to create.
+      mkdirSync(this.spillDir);
     } catch (error) {
-      throw cannotCreate(this.spillDir, error);
+      throw cannotCreate(this.paths.rejects, error);
+    }
+    if (this.paths.summary !== '-') {
+      closeSync(this.#open(this.paths.summary));
     }
     return {
       invoices: this.#open(
@@ -120,7 +138,6 @@ export class OutputSet {
     moveIntoPlace(this.paths.rejects);
     if (summaryText === undefined) return;
     const temporary = temporaryPath(this.paths.summary);
-    this.#temporaries.push(temporary);
     try {
       writeFileSync(temporary, summaryText);
     } catch (error) {
@@ -133,8 +150,9 @@ export class OutputSet {
   cleanUp(): void {
     for (const path of this.#temporaries) rmSync(path, { force: true });
     rmSync(this.spillDir, { recursive: true, force: true });
-    if (this.#locked) rmSync(this.#lockPath, { force: true });
-    this.#locked = false;
+    for (const lockPath of this.#locks.splice(0)) {
+      rmSync(lockPath, { force: true });
+    }
   }
 
   #open(target: string): number {
@@ -148,12 +166,6 @@ export class OutputSet {
     } catch (error) {
       throw cannotCreate(target, error);
     }
-  }
-
-  #lockTarget(): string {
-    return this.paths.invoices === '-'
-      ? this.paths.rejects
-      : this.paths.invoices;
   }
 
   // A run killed outright leaves its temporary files; the next run that

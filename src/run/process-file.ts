@@ -1,6 +1,6 @@
 // One `order-batch process` run from start to exit code: lock, read the
 // header, process every chunk, merge, check the invariants, publish.
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -86,6 +86,7 @@ export async function processFile(
         if (total > 0 && done === 0) progress.start(total);
         progress.setBytes(done);
       },
+      signal,
     );
     signal.throwIfAborted();
     const settings = settingsFor(options, input);
@@ -148,10 +149,12 @@ export async function processFile(
       exitCode,
       paths,
     };
+    // On standard output the summary comes first: if it cannot be written,
+    // nothing is published.
+    if (paths.summary === '-') writeToStdout(summaryJson(facts, result));
     outputs.publish(
       paths.summary === '-' ? undefined : summaryJson(facts, result),
     );
-    if (paths.summary === '-') process.stdout.write(summaryJson(facts, result));
     if (!options.quiet) log(summaryText(facts, result));
     return exitCode;
   } finally {
@@ -213,6 +216,14 @@ async function writeOutputs(
   } finally {
     closeQuietly(fds.invoices);
     closeQuietly(fds.rejects);
+  }
+}
+
+function writeToStdout(text: string): void {
+  try {
+    writeFileSync(process.stdout.fd, text);
+  } catch (error) {
+    throw ioError('standard output', error);
   }
 }
 

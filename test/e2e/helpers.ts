@@ -1,9 +1,18 @@
 // Runs the built CLI (dist/, which `npm test` builds first) as a child
 // process, and gives each test a fresh temporary folder to run it in.
 import {
-  execFileSync, spawn, type ChildProcess, type StdioOptions,
+  execFileSync,
+  spawn,
+  type ChildProcess,
+  type StdioOptions,
 } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,10 +20,14 @@ import { parse } from 'csv-parse/sync';
 import { onTestFinished } from 'vitest';
 
 /** The CLI entry, found from this file so that any cwd works. */
-export const CLI = fileURLToPath(new URL('../../bin/order-batch.js', import.meta.url));
+export const CLI = fileURLToPath(
+  new URL('../../bin/order-batch.js', import.meta.url),
+);
 
 /** The folder of committed sample inputs. */
-export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+export const FIXTURES = fileURLToPath(
+  new URL('../../fixtures/', import.meta.url),
+);
 
 export const INVOICE_HEADER =
   'order_id,customer_id,currency,region,lines,quantity,subtotal,tax_rate,tax,total';
@@ -51,8 +64,12 @@ export function startCli(args: string[], options: CliOptions): CliRun {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  child.stdout
+    ?.setEncoding('utf8')
+    .on('data', (text: string) => (stdout += text));
+  child.stderr
+    ?.setEncoding('utf8')
+    .on('data', (text: string) => (stderr += text));
   // A child that exits before reading all its input is not a test failure.
   child.stdin?.on('error', () => undefined);
   if (options.input !== undefined) child.stdin?.end(options.input);
@@ -63,7 +80,8 @@ export function startCli(args: string[], options: CliOptions): CliRun {
   // No run outlives its test; outside a test (beforeAll) there is no hook.
   try {
     onTestFinished(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null)
+        child.kill('SIGKILL');
     });
   } catch {
     // not inside a test
@@ -79,7 +97,10 @@ export function startCli(args: string[], options: CliOptions): CliRun {
 }
 
 /** Runs `order-batch ARGS` to its end. */
-export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: CliOptions,
+): Promise<CliResult> {
   const { child, result } = startCli(args, options);
   if (options.input === undefined) child.stdin?.end();
   return result;
@@ -98,7 +119,11 @@ export function suiteDir(): string {
 }
 
 /** Writes `name` in `dir` and returns its path. */
-export function writeIn(dir: string, name: string, content: string | Buffer): string {
+export function writeIn(
+  dir: string,
+  name: string,
+  content: string | Buffer,
+): string {
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;
@@ -115,7 +140,8 @@ export function csvLines(...lines: string[]): string {
 }
 
 /** A header with every contract column, for short inline inputs. */
-export const ORDER_HEADER = 'order_id,customer_id,sku,quantity,unit_price,currency,region';
+export const ORDER_HEADER =
+  'order_id,customer_id,sku,quantity,unit_price,currency,region';
 
 /** A row of a rejects file. */
 export interface RejectRow {
@@ -133,7 +159,11 @@ export function parseRejects(text: string): RejectRow[] {
     throw new Error(`unexpected rejects header: ${header.join(',')}`);
   }
   return rows.map(([line, order_id, code, message, record]) => ({
-    line: Number(line), order_id, code, message, record,
+    line: Number(line),
+    order_id,
+    code,
+    message,
+    record,
   }));
 }
 
@@ -160,8 +190,13 @@ export function leftovers(dir: string): string[] {
 /** The child processes of `pid`, from ps. */
 export function childPids(pid: number): number[] {
   try {
-    const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
-    return out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+    const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], {
+      encoding: 'utf8',
+    });
+    return out
+      .split('\n')
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0);
   } catch {
     return []; // ps exits 1 when there is none
   }
@@ -210,7 +245,11 @@ export async function waitFor<T>(
 }
 
 /** Runs `order-batch generate ARGS -o NAME` in `dir`, failing loudly. */
-export async function generate(dir: string, name: string, args: string[]): Promise<string> {
+export async function generate(
+  dir: string,
+  name: string,
+  args: string[],
+): Promise<string> {
   const result = await runCli(['generate', ...args, '-o', name], { cwd: dir });
   if (result.code !== 0) throw new Error(`generate failed: ${result.stderr}`);
   return join(dir, name);
@@ -218,7 +257,9 @@ export async function generate(dir: string, name: string, args: string[]): Promi
 
 /** The summary JSON without the fields that differ from run to run. */
 export function stableSummary(text: string): Record<string, unknown> {
-  const { elapsed_ms, processes, threads, outputs, ...rest } = JSON.parse(text) as Record<string, unknown>;
+  const { elapsed_ms, processes, threads, outputs, ...rest } = JSON.parse(
+    text,
+  ) as Record<string, unknown>;
   void elapsed_ms;
   void processes;
   void threads;

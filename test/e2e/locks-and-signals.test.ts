@@ -1,0 +1,292 @@
+// Runs that meet other runs and signals: 75 for outputs another run holds,
+// 130/143 for SIGINT/SIGTERM, 70 for workers that keep dying, and 74 for
+// an input cut short, each with its processes ended and nothing published.
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import {
+  ORDER_HEADER,
+  childPids,
+  cpuSeconds,
+  generate,
+  isAlive,
+  leftovers,
+  readIn,
+  runCli,
+  startCli,
+  suiteDir,
+  tempDir,
+  waitFor,
+  writeIn,
+} from './helpers.js';
+import { copyFixture } from './runs.js';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
+
+describe('75: another run is writing the same outputs', () => {
+  test('a live run holds the lock: 75 naming its pid, the first unharmed', async () => {
+    const dir = tempDir();
+    copyFixture(dir, 'orders.csv');
+    // A run reading standard input holds its lock for as long as the input
+    // stays open: a long run that needs no big file and no timing luck.
+    const first = startCli(
+      [
+        'process',
+        '-',
+        '--input-format',
+        'csv',
+        '-o',
+        'orders.invoices.csv',
+        '--rejects',
+        'first.rejects.csv',
+        '--summary',
+        'first.summary.json',
+        '-q',
+      ],
+      { cwd: dir },
+    );
+    first.child.stdin!.write(`${ORDER_HEADER}\n`);
+    await waitFor('the lock', () =>
+      existsSync(join(dir, 'orders.invoices.csv.lock')),
+    );
+
+    const second = await runCli(['process', 'orders.csv'], { cwd: dir });
+
+    expect(second.code).toBe(75);
+    expect(second.stderr).toContain(`pid ${first.child.pid}`);
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dir, 'orders.summary.json'))).toBe(false);
+    expect(existsSync(join(dir, 'orders.rejects.csv'))).toBe(false);
+
+    first.child.stdin!.end('A-1,C-9,X,2,19.99,EUR,DE\n');
+    const firstResult = await first.result;
+    expect(firstResult.code).toBe(0);
+    expect(readIn(dir, 'orders.invoices.csv')).toContain(
+      'A-1,C-9,EUR,DE,1,2,39.98',
+    );
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  test('a live run writing the same --rejects file: 75', async () => {
+    const dir = tempDir();
+    copyFixture(dir, 'orders.csv');
+    const first = startCli(
+      [
+        'process',
+        '-',
+        '--input-format',
+        'csv',
+        '-o',
+        'a.csv',
+        '--rejects',
+        'shared.csv',
+        '--summary',
+        'a.json',
+        '-q',
+      ],
+      { cwd: dir },
+    );
+    first.child.stdin!.write(`${ORDER_HEADER}\n`);
+    await waitFor('the lock', () => existsSync(join(dir, 'a.csv.lock')));
+
+    const second = await runCli(
+      [
+        'process',
+        'orders.csv',
+        '-o',
+        'b.csv',
+        '--rejects',
+        'shared.csv',
+        '--summary',
+        'b.json',
+        '-q',
+      ],
+      { cwd: dir },
+    );
+    first.child.stdin!.end();
+    await first.result;
+
+    expect(second.code).toBe(75);
+    expect(second.stderr).toContain(`pid ${first.child.pid}`);
+  });
+
+  test('a lock left by a run that is gone is taken over, with its leftovers', async () => {
+    const dir = tempDir();
+    copyFixture(dir, 'orders.csv');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeIn(dir, 'orders.invoices.csv.lock', `${gone}\n`);
+    writeIn(dir, `orders.invoices.csv.${gone}.tmp`, 'half an invoice');
+
+    const result = await runCli(['process', 'orders.csv', '-q'], {
+      cwd: dir,
+    });
+
+    expect(result.code).toBe(0);
+    expect(leftovers(dir)).toEqual([]);
+  });
+});
+
+describe('signals, 70, on a big run', () => {
+  let bigDir: string;
+  beforeAll(async () => {
+    bigDir = suiteDir();
+    await generate(bigDir, 'big.csv', [
+      '--rows',
+      '300000',
+      '--reject-rate',
+      '0.01',
+    ]);
+  }, 120_000);
+  afterAll(() => rmSync(bigDir, { recursive: true, force: true }));
+
+  /** A folder holding the big input and earlier outputs of an earlier run. */
+  function bigRunDir(): string {
+    const dir = tempDir();
+    copyFileSync(join(bigDir, 'big.csv'), join(dir, 'big.csv'));
+    for (const name of [
+      'big.invoices.csv',
+      'big.rejects.csv',
+      'big.summary.json',
+    ]) {
+      writeIn(dir, name, `earlier ${name}\n`);
+    }
+    return dir;
+  }
+
+  function expectEarlierOutputsUntouched(dir: string): void {
+    for (const name of [
+      'big.invoices.csv',
+      'big.rejects.csv',
+      'big.summary.json',
+    ]) {
+      expect(readFileSync(join(dir, name), 'utf8')).toBe(`earlier ${name}\n`);
+    }
+    expect(leftovers(dir)).toEqual([]);
+  }
+
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s while processes work: exit %i, all ended, nothing published',
+    async (signal, code) => {
+      const dir = bigRunDir();
+      const run = startCli(
+        ['process', 'big.csv', '--processes', '2', '--chunk-size', '64k', '-q'],
+        { cwd: dir },
+      );
+      const pid = run.child.pid!;
+      const workers = await waitFor('worker processes', () => {
+        const pids = childPids(pid);
+        return pids.length > 0 ? pids : undefined;
+      });
+      // Work has begun once a worker has used some CPU time.
+      await waitFor('a worker to work', () =>
+        workers.some((worker) => cpuSeconds(worker) >= 0.1),
+      );
+
+      run.child.kill(signal);
+      const result = await run.result;
+
+      expect(result.code).toBe(code);
+      expect(result.stderr).toContain(signal);
+      for (const worker of workers) {
+        await waitFor(`worker ${worker} to end`, () => !isAlive(worker), 5_000);
+      }
+      expectEarlierOutputsUntouched(dir);
+    },
+  );
+
+  test('SIGINT while standard input is read: 130, nothing published', async () => {
+    const dir = bigRunDir();
+    const run = startCli(
+      [
+        'process',
+        '-',
+        '--input-format',
+        'csv',
+        '-o',
+        'big.invoices.csv',
+        '--rejects',
+        'big.rejects.csv',
+        '--summary',
+        'big.summary.json',
+        '-q',
+      ],
+      { cwd: dir },
+    );
+    run.child.stdin!.write(`${ORDER_HEADER}\nA,C,X,1,1.00,EUR,DE\n`);
+    await waitFor('the lock', () =>
+      existsSync(join(dir, 'big.invoices.csv.lock')),
+    );
+
+    run.child.kill('SIGINT');
+    const result = await Promise.race([
+      run.result,
+      new Promise<undefined>((resolve) => setTimeout(resolve, 5_000)),
+    ]);
+
+    expect(result?.code).toBe(130);
+    expectEarlierOutputsUntouched(dir);
+  });
+
+  test('74: the input cut short mid-run, nothing published', async () => {
+    const dir = tempDir();
+    copyFileSync(join(bigDir, 'big.csv'), join(dir, 'big.csv'));
+    const run = startCli(
+      ['process', 'big.csv', '--processes', '2', '--chunk-size', '64k', '-q'],
+      { cwd: dir },
+    );
+    const workers = await waitFor('worker processes', () => {
+      const pids = childPids(run.child.pid!);
+      return pids.length > 0 ? pids : undefined;
+    });
+    await waitFor('a worker to work', () =>
+      workers.some((worker) => cpuSeconds(worker) >= 0.1),
+    );
+
+    truncateSync(join(dir, 'big.csv'), 1_000_000);
+    const result = await run.result;
+
+    expect(result.code).toBe(74);
+    expect(result.stderr).toContain('big.csv');
+    expect(readdirSync(dir)).toEqual(['big.csv']);
+  });
+
+  test('70: shard processes that keep dying end the run, nothing published', async () => {
+    const dir = bigRunDir();
+    const run = startCli(
+      ['process', 'big.csv', '--processes', '1', '--chunk-size', '64k', '-q'],
+      { cwd: dir },
+    );
+    const pid = run.child.pid!;
+    let ended = false;
+    void run.result.then(() => (ended = true));
+    const killed = new Set<number>();
+
+    // Kill every worker the run forks, as soon as it appears.
+    while (!ended) {
+      for (const worker of childPids(pid)) {
+        if (killed.has(worker)) continue;
+        killed.add(worker);
+        process.kill(worker, 'SIGKILL');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(70);
+    expect(killed.size).toBeGreaterThanOrEqual(3);
+    expect(result.stderr).toMatch(/internal error/i);
+    expect(result.stderr).toMatch(/nothing was published/);
+    expectEarlierOutputsUntouched(dir);
+  });
+});
