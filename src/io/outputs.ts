@@ -8,10 +8,15 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
+  realpathSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { cannotCreate, ioError, OrderBatchError } from '../errors.js';
 
@@ -40,6 +45,10 @@ export function defaultOutputPaths(
 
 /** The temporary name of a target, marked with this process's pid. */
 export function temporaryPath(target: string, pid = process.pid): string {
+  // Beside a device or a pipe no file can be made: use the temporary folder.
+  if (pid === process.pid && isSpecialFile(target)) {
+    return join(tmpdir(), `order-batch.${basename(target)}.${pid}.tmp`);
+  }
   return `${target}.${pid}.tmp`;
 }
 
@@ -52,8 +61,14 @@ export class OutputSet {
   readonly #locks: string[] = [];
 
   constructor(paths: OutputPaths) {
-    this.paths = paths;
-    this.spillDir = `${paths.rejects}.${process.pid}.tmp.d`;
+    this.paths = {
+      invoices: resolveLink(paths.invoices),
+      rejects: resolveLink(paths.rejects),
+      summary: resolveLink(paths.summary),
+    };
+    this.spillDir = isSpecialFile(this.paths.rejects)
+      ? join(tmpdir(), `order-batch.${process.pid}.tmp.d`)
+      : `${this.paths.rejects}.${process.pid}.tmp.d`;
   }
 
   /**
@@ -62,7 +77,10 @@ export class OutputSet {
    * run's leftovers removed.
    */
   lock(): void {
-    const targets = Object.values(this.paths).filter((path) => path !== '-');
+    // Devices and pipes (-o /dev/null) are nobody's output to guard.
+    const targets = Object.values(this.paths).filter(
+      (path) => path !== '-' && !isSpecialFile(path),
+    );
     try {
       for (const target of new Set(targets)) this.#lockOne(target);
     } catch (error) {
@@ -183,11 +201,50 @@ export class OutputSet {
   }
 }
 
+// Renames a complete temporary file over its target. A target that is no
+// regular file (/dev/null, a FIFO) is written into instead, since a rename
+// would replace the device or pipe itself.
 function moveIntoPlace(target: string): void {
+  const temporary = temporaryPath(target);
   try {
-    renameSync(temporaryPath(target), target);
+    if (isSpecialFile(target)) copyInto(temporary, target);
+    else renameSync(temporary, target);
   } catch (error) {
     throw ioError(target, error);
+  }
+}
+
+function isSpecialFile(path: string): boolean {
+  try {
+    return !statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function copyInto(from: string, to: string): void {
+  const source = openSync(from, 'r');
+  const sink = openSync(to, 'w');
+  try {
+    const block = Buffer.allocUnsafe(1 << 20);
+    for (let read; (read = readSync(source, block)) > 0;) {
+      for (let done = 0; done < read;) {
+        done += writeSync(sink, block, done, read - done);
+      }
+    }
+  } finally {
+    closeSync(source);
+    closeSync(sink);
+  }
+}
+
+/** A path with any symbolic link resolved, so a rename replaces its file. */
+function resolveLink(path: string): string {
+  if (path === '-') return path;
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 
