@@ -76,14 +76,13 @@ async function runShard(shard: number, attempt: number, tasks: ChunkTask[]) {
 // A thread that dies (a crash, or out of heap) fails only its task; the
 // chunk is run again on a fresh thread, up to THREAD_ATTEMPTS times.
 async function runWithRetries(task: ChunkTask): Promise<ChunkReport> {
-  for (let attempt = 1; ; attempt++) {
+  for (let tries = 1; ; tries++) {
     try {
       const signal = AbortSignal.timeout(taskTimeoutMs);
-      const tries = { ...task, attempt: task.attempt * 10 + attempt };
-      return (await pool!.run({ job, task: tries }, { signal })) as ChunkReport;
+      return (await pool!.run({ job, task }, { signal })) as ChunkReport;
     } catch (error) {
       // Running a chunk of a changed input again cannot help.
-      if (attempt >= THREAD_ATTEMPTS || isInputChanged(error)) throw error;
+      if (tries >= THREAD_ATTEMPTS || isInputChanged(error)) throw error;
     }
   }
 }
