@@ -1,7 +1,8 @@
 // The fast CSV record scanner for the contract's dialect (RFC 4180 with a
 // one-byte delimiter). csv-parse reads about 12 MB/s here, this loop about
-// 300 MB/s a core (scan only); test/csv/scan.test.ts holds it to csv-parse on random
-// input. It never copies: it reports where each field's bytes are.
+// 300 MB/s a core (scanning alone); test/csv/scan.test.ts holds it to
+// csv-parse on random input. It never copies: it reports where each
+// field's bytes are.
 
 const LF = 0x0a;
 const CR = 0x0d;
