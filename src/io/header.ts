@@ -4,7 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { INCOMPLETE, RecordFields, scanRecord } from '../csv/scan.js';
 import { unusableInput } from '../errors.js';
-import type { ColumnIndexes } from '../orders/rules.js';
+import { noColumns, type ColumnIndexes } from '../orders/rules.js';
 import { readAt } from '../engine/spill.js';
 
 /** Where the data starts and which field holds which column. */
@@ -41,14 +41,7 @@ export function jsonLayout(
 ): InputLayout {
   const start = bomLength(path, fileBytes);
   if (fileBytes - start === 0) throw unusableInput(name, 'the file is empty');
-  const none: ColumnIndexes = {
-    orderId: -1,
-    quantity: -1,
-    unitPrice: -1,
-    currency: -1,
-    region: -1,
-    customerId: -1,
-  };
+  const none = noColumns();
   return { dataStart: start, headerLines: 0, columns: none, fieldCount: 0 };
 }
 
@@ -101,14 +94,7 @@ function mapColumns(
   line: number,
 ) {
   const names = parseHeader(headerText, delimiter, name, line);
-  const columns: ColumnIndexes = {
-    orderId: -1,
-    quantity: -1,
-    unitPrice: -1,
-    currency: -1,
-    region: -1,
-    customerId: -1,
-  };
+  const columns = noColumns();
   const seen = new Map<string, string>();
   names.forEach((raw, index) => {
     const known = raw.trim().toLowerCase();

@@ -15,6 +15,18 @@ export interface ColumnIndexes {
   customerId: number;
 }
 
+/** Column indexes before a header is read: every column absent. */
+export function noColumns(): ColumnIndexes {
+  return {
+    orderId: -1,
+    quantity: -1,
+    unitPrice: -1,
+    currency: -1,
+    region: -1,
+    customerId: -1,
+  };
+}
+
 export interface TaxSettings {
   /** The rate when no tax table is given. */
   rate: TaxRate;

@@ -21,10 +21,11 @@ import { readTaxTable } from '../io/tax-table.js';
 import { log } from '../log.js';
 import type { RoundingMode, TaxRate } from '../money/tax.js';
 import { INVOICE_HEADER, REJECTS_HEADER } from '../orders/render.js';
-import type {
-  ChunkSettings,
-  InputFormat,
-  OutputFormat,
+import {
+  noColumns,
+  type ChunkSettings,
+  type InputFormat,
+  type OutputFormat,
 } from '../orders/rules.js';
 import { Progress } from '../progress.js';
 import { summaryJson, summaryText } from './summary.js';
@@ -171,14 +172,7 @@ function settingsFor(
   return {
     format: input.format,
     delimiter: options.delimiter,
-    columns: {
-      orderId: -1,
-      quantity: -1,
-      unitPrice: -1,
-      currency: -1,
-      region: -1,
-      customerId: -1,
-    },
+    columns: noColumns(),
     fieldCount: 0,
     defaultCurrency: options.currency,
     tax: {
