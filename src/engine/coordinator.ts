@@ -138,6 +138,7 @@ function runOnProcesses(
   cluster.setupPrimary({
     exec: fileURLToPath(new URL('./shard-process.js', import.meta.url)),
     serialization: 'advanced',
+    silent: true,
   });
 
   return new Promise<void>((resolve, reject) => {
@@ -164,6 +165,7 @@ function runOnProcesses(
       }
       const worker = cluster.fork({ ORDER_BATCH_PROCESS: String(forks) });
       workers.add(worker);
+      forwardMessages(worker);
       worker.on('message', (message: FromShard) => onMessage(worker, message));
       worker.on('exit', (code, signal) =>
         onExit(worker, signal ?? `exit code ${code}`),
@@ -259,6 +261,21 @@ function runOnProcesses(
 
     for (let i = 0; i < options.processes; i++) fork();
     dispatch();
+  });
+}
+
+// A shard process's own messages (its logger's lines) reach standard error;
+// a crash's stack trace only with ORDER_BATCH_DEBUG, so that a failed run
+// ends with the primary's one line.
+function forwardMessages(worker: Worker): void {
+  const debug = Boolean(process.env.ORDER_BATCH_DEBUG);
+  worker.process.stdout?.resume();
+  worker.process.stderr?.setEncoding('utf8').on('data', (text: string) => {
+    for (const line of text.split('\n')) {
+      if (line && (debug || line.startsWith('order-batch'))) {
+        process.stderr.write(`${line}\n`);
+      }
+    }
   });
 }
 

@@ -24,6 +24,12 @@ let job: JobSpec | undefined;
 let pool: Piscina | undefined;
 let taskTimeoutMs = 0;
 
+// For tests only: a shard process that cannot start, as when its module
+// fails to load, must end the run with 70, never hang it.
+if (process.env.ORDER_BATCH_TEST_BROKEN_SHARD) {
+  throw new Error('ORDER_BATCH_TEST_BROKEN_SHARD is set');
+}
+
 setLogPrefix(`order-batch [process ${process.env.ORDER_BATCH_PROCESS ?? '?'}]`);
 process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => exitNow());

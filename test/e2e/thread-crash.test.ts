@@ -46,3 +46,27 @@ describe('a pool thread that dies', () => {
     expect(readdirSync(dir).sort()).toEqual(before);
   });
 });
+
+describe('a shard process that cannot start', () => {
+  test('ends the run within seconds: 70, one line, nothing published', async () => {
+    const dir = suiteDir();
+    try {
+      await generate(dir, 'orders.csv', ['--rows', '2000', '--seed', '3']);
+      process.env.ORDER_BATCH_TEST_BROKEN_SHARD = '1';
+      const started = Date.now();
+
+      const result = await runCli(
+        ['process', 'orders.csv', '--processes', '2', '-q'],
+        { cwd: dir, timeoutMs: 30_000 },
+      );
+
+      expect(result.code).toBe(70);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(readdirSync(dir)).toEqual(['orders.csv']);
+    } finally {
+      delete process.env.ORDER_BATCH_TEST_BROKEN_SHARD;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
