@@ -93,7 +93,8 @@ export const cannotCreate = (file: string, cause: unknown) =>
 export const ioError = (file: string, cause: unknown) =>
   new OrderBatchError(
     'OB_IO',
-    `Cannot finish with ${file}: ${describeSystemError(cause)}; nothing was published, run again once fixed`,
+    `Cannot finish with ${file}: ${describeSystemError(cause)}; ` +
+      'nothing was published, run again once fixed',
     { cause },
   );
 

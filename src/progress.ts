@@ -13,7 +13,9 @@ export class Progress {
     if (!enabled || !process.stderr.isTTY) return;
     this.#bar = new SingleBar({
       stream: process.stderr,
-      format: `${label} {bar} {percentage}% | {done}/{size} MB | {rate} rows/s | {eta_formatted} left`,
+      format:
+        `${label} {bar} {percentage}% | {done}/{size} MB | ` +
+        '{rate} rows/s | {eta_formatted} left',
       hideCursor: true,
       etaBuffer: 50,
       fps: 5,

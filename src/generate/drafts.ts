@@ -95,9 +95,11 @@ function priceMinorOf(
 ): number {
   const unit = mix32(Math.imul(skuNo + 1, 0x9e3779b1) ^ plan.seed) / 2 ** 32;
   const euroCents = 99 + Math.floor(unit ** 3 * 50_000);
+  // A synthetic price: any whole number of minor units will do, so the
+  // float product is simply cut to an integer.
   const minor = Math.max(
     1,
-    Math.round((euroCents * (PER_EURO[currency] ?? 1) * 10 ** digits) / 100),
+    Math.trunc((euroCents * (PER_EURO[currency] ?? 1) * 10 ** digits) / 100),
   );
   // Shop prices tend to end in 99 where the minor unit allows it.
   return digits === 2 && minor > 100 && skuNo % 3 > 0

@@ -47,7 +47,8 @@ export function readTaxTable(path: string): Array<[string, TaxRate]> {
     if (!rate) {
       throw unusableInput(
         path,
-        `tax table line ${line}: rate '${record.rate}' is not a plain decimal like 0.19 or 19%; fix that row`,
+        `tax table line ${line}: rate '${record.rate}' is not a plain ` +
+          'decimal like 0.19 or 19%; fix that row',
       );
     }
     if (seen.has(record.region)) {

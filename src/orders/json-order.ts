@@ -139,7 +139,8 @@ function readItems(
     if (quantity < 0) {
       fail(
         Code.invalidQuantity,
-        `${where}: quantity ${JSON.stringify(quantityValue)} is not a whole number from 1 to ${MAX_QUANTITY}`,
+        `${where}: quantity ${JSON.stringify(quantityValue)} ` +
+          `is not a whole number from 1 to ${MAX_QUANTITY}`,
       );
       return 'bad';
     }

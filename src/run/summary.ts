@@ -57,7 +57,8 @@ export function summaryText(facts: RunFacts, result: MergeResult): string {
   const lines = [
     `${facts.input}: ${result.rows} rows in ${seconds} s`,
     `  ${result.invoices} invoices (${result.invoicedRows} rows) in ${where}`,
-    `  ${result.rejectedRows} rows rejected (${result.rejectedOrders} orders) in ${facts.paths.rejects}`,
+    `  ${result.rejectedRows} rows rejected ` +
+      `(${result.rejectedOrders} orders) in ${facts.paths.rejects}`,
   ];
   if (facts.exitCode === 3) {
     lines.push(
