@@ -1,6 +1,7 @@
 // Parsers for the values of `bench` options. Each throws commander's
 // InvalidArgumentError, so a bad value exits 64 before anything runs.
 import { InvalidArgumentError } from 'commander';
+import { parseSize as parseByteSize } from '../commands/process-options.js';
 
 /** --processes and --threads: a comma-separated list, deduplicated. */
 export function parseCounts(text: string): number[] {
@@ -38,14 +39,12 @@ export function parseRuns(text: string): number {
 }
 
 /**
- * --chunk-size, passed on trimmed. Checked here as `process` checks it, so
- * a typo fails before any run.
+ * --chunk-size, passed on trimmed. Checked here as `process` checks it, by
+ * the same parser, so that a typo fails before any run.
  */
 export function parseSize(text: string): string {
-  if (/^[1-9]\d*[kmg]?$/i.test(text.trim())) return text.trim();
-  throw new InvalidArgumentError(
-    `'${text}' is not a size like 4m, 64k or ` + '1000',
-  );
+  parseByteSize(text);
+  return text.trim();
 }
 
 /** --min-efficiency: a plain non-negative decimal. */

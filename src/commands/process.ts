@@ -1,7 +1,7 @@
 // `order-batch process`: turns an order file into invoices, a rejects file
 // and a summary. What the user sees comes first: the help, then the option
 // parsers, then the action.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import {
   ExitCode,
   internalError,
@@ -9,9 +9,17 @@ import {
   usageError,
 } from '../errors.js';
 import { log } from '../log.js';
-import { isCurrencyCode } from '../money/currency.js';
 import { parseTaxRate, type TaxRate } from '../money/tax.js';
 import { processFile, type ProcessOptions } from '../run/process-file.js';
+import {
+  parseCount,
+  parseCurrency,
+  parseDelimiter,
+  parsePositive,
+  parseRate,
+  parseRejectsPath,
+  parseSize,
+} from './process-options.js';
 
 const DESCRIPTION =
   'Turn an order file (CSV or JSON lines, .gz allowed, - for standard input) ' +
@@ -235,80 +243,4 @@ async function runWithSignals(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-const SIZE = /^(\d+)([kmg]?)$/i;
-const SIZE_UNITS: Record<string, number> = {
-  '': 1,
-  k: 1024,
-  m: 1024 ** 2,
-  g: 1024 ** 3,
-};
-
-function parseSize(text: string): number {
-  const match = SIZE.exec(text.trim());
-  const bytes = match
-    ? Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()]
-    : 0;
-  if (!match || bytes < 1 || !Number.isSafeInteger(bytes)) {
-    throw new InvalidArgumentError(
-      `'${text}' is not a size like 4m, 64k or 1000`,
-    );
-  }
-  return bytes;
-}
-
-function parseRejectsPath(text: string): string {
-  if (text === '-') {
-    throw new InvalidArgumentError(
-      'the rejects go to a file; standard output is for the invoices (-o -)',
-    );
-  }
-  return text;
-}
-
-function parsePositive(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > 1024) {
-    throw new InvalidArgumentError(
-      `'${text}' is not a whole number from 1 to 1024`,
-    );
-  }
-  return value;
-}
-
-function parseCount(text: string): number {
-  if (!/^\d+$/.test(text))
-    throw new InvalidArgumentError(`'${text}' is not a whole number`);
-  return Number(text);
-}
-
-function parseRate(text: string): TaxRate {
-  const rate = parseTaxRate(text);
-  if (!rate)
-    throw new InvalidArgumentError(
-      `'${text}' is not a rate like 0.2, 0.0825 or 8.25%`,
-    );
-  return rate;
-}
-
-function parseCurrency(text: string): string {
-  if (!isCurrencyCode(text))
-    throw new InvalidArgumentError(`'${text}' is not an ISO 4217 code`);
-  return text;
-}
-
-function parseDelimiter(text: string): number {
-  const bytes = Buffer.from(text === '\\t' ? '\t' : text);
-  if (
-    bytes.length !== 1 ||
-    bytes[0] === 0x22 ||
-    bytes[0] === 0x0a ||
-    bytes[0] === 0x0d
-  ) {
-    throw new InvalidArgumentError(
-      `'${text}' is not one byte other than a quote or line end`,
-    );
-  }
-  return bytes[0];
 }
