@@ -68,17 +68,18 @@ export async function mergeChunks(
       }
     }
 
-    // The rejects are counted again as they are written: with the chunks'
-    // counts of invoiced rows, that recount is the invariant checked below.
+    // Rejects and invoices are counted again as they are written, from the
+    // spilled text rather than the chunks' counters: the invariants below
+    // compare the two before anything is published.
     result.rejectedRows = 0;
+    let invoicesWritten = 0;
     for (const chunk of chain.accepted) {
       await pause(signal);
       const cut = cuts.get(chunk.index);
       const extra = extraRejects.get(chunk.index);
       const texts = readSpillTexts(chunk);
-      const index =
-        cut || chunk.rejects > 0 ? readSpillIndex(chunk) : undefined;
-      writeInvoices(
+      const index = readSpillIndex(chunk);
+      invoicesWritten += writeInvoices(
         texts.invoices,
         index,
         cut,
@@ -93,6 +94,12 @@ export async function mergeChunks(
         cut,
         extra,
         rejects,
+      );
+    }
+    if (invoicesWritten !== result.invoices) {
+      throw internalError(
+        `${invoicesWritten} invoices were written for ${result.invoices} ` +
+          'invoiced orders',
       );
     }
     if (result.rows !== result.invoicedRows + result.rejectedRows) {
@@ -128,29 +135,39 @@ function sumChunks(chunks: AcceptedChunk[]): MergeResult {
 }
 
 // Writes a chunk's invoices, each spread order's replaced by the whole
-// order's invoice at its first line (or by nothing elsewhere).
+// order's invoice at its first line (or by nothing elsewhere); returns how
+// many invoices it wrote, counted from the text's layout.
 function writeInvoices(
   invoices: Buffer,
-  index: SpillIndex | undefined,
+  index: SpillIndex,
   cut: Set<number> | undefined,
   chunk: number,
   firstLines: Map<string, Buffer>,
   out: OutputWriter,
-): void {
-  if (!cut || !index) {
-    out.write(invoices);
-    return;
-  }
+): number {
   const { invoiceEnds } = index;
+  let written = 0;
+  for (let order = 0; order < invoiceEnds.length; order++) {
+    const start = order === 0 ? 0 : invoiceEnds[order - 1];
+    if (invoiceEnds[order] > start && !cut?.has(order)) written++;
+  }
+  if (!cut) {
+    out.write(invoices);
+    return written;
+  }
   let from = 0;
   for (const order of [...cut].sort((a, b) => a - b)) {
     const start = order === 0 ? 0 : invoiceEnds[order - 1];
     out.write(invoices.subarray(from, start));
     const merged = firstLines.get(`${chunk}:${order}`);
-    if (merged) out.write(merged);
+    if (merged) {
+      out.write(merged);
+      written++;
+    }
     from = invoiceEnds[order];
   }
   out.write(invoices.subarray(from));
+  return written;
 }
 
 // Writes a chunk's rejects with their line numbers, leaving out those of
@@ -158,18 +175,18 @@ function writeInvoices(
 function writeRejects(
   chunk: AcceptedChunk,
   rejects: Buffer,
-  index: SpillIndex | undefined,
+  index: SpillIndex,
   cut: Set<number> | undefined,
   extra: Array<{ line: number; text: string }> | undefined,
   out: OutputWriter,
 ): number {
-  if (!index && !extra) return 0;
+  if (chunk.rejects === 0 && !extra) return 0;
   const text = chunk.rejectAscii
     ? rejects.toString('latin1')
     : rejects.toString('utf8');
   const lines: Array<{ line: number; text: string }> = [];
   for (let i = 0; i < chunk.rejects; i++) {
-    if (!index || cut?.has(index.rejectOrders[i])) continue;
+    if (cut?.has(index.rejectOrders[i])) continue;
     const line = chunk.linesBefore + index.rejectLines[i] + 1;
     const tail = text.slice(
       i === 0 ? 0 : index.rejectEnds[i - 1],
