@@ -164,13 +164,10 @@ export class ChunkProcessor {
       ascii,
     );
     const code = this.#lines.check(bytes, order, ascii);
-    if (code !== Code.none) this.#pendingDetail = this.#lines.detail;
-    if (code !== Code.none) {
-      order.badRows++;
-      this.#addRow(start, end, order.index, code);
-    } else {
-      this.#addRow(start, end, order.index, Code.none);
-    }
+    const row = this.#addRow(start, end, order.index, code);
+    if (code === Code.none) return;
+    order.badRows++;
+    if (this.#lines.detail) this.rows.details.set(row, this.#lines.detail);
   }
 
   // Finds the order of the key bytes, reusing the previous row's order
@@ -343,8 +340,6 @@ export class ChunkProcessor {
       this.rows.details.set(row, [read.key, read.message]);
   }
 
-  #pendingDetail: [string, string] | undefined;
-
   // A record with a code of its own. It belongs to an order when its order
   // id could be read: that order is then rejected too.
   #reject(
@@ -365,10 +360,6 @@ export class ChunkProcessor {
 
   #addRow(start: number, end: number, order: number, code: number): number {
     const row = this.rows.add(start, end, this.newlines, order, code);
-    if (code !== Code.none && this.#pendingDetail) {
-      this.rows.details.set(row, this.#pendingDetail);
-    }
-    this.#pendingDetail = undefined;
     if (order >= 0 && order === this.#runOrder) {
       this.runs.extendLast(end);
     } else if (order >= 0) {
