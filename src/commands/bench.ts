@@ -27,7 +27,7 @@ import {
   parseSize,
 } from '../bench/options.js';
 import { findMismatches, runBench } from '../bench/run.js';
-import { runWithSignals } from '../bench/signals.js';
+import { runWithSignals } from '../run/signals.js';
 import {
   computeResults,
   defaultProcessCounts,
@@ -153,7 +153,10 @@ export function benchCommand(): Command {
 
 async function runBenchCommand(flags: BenchFlags): Promise<void> {
   setLogPrefix('order-batch bench');
-  process.exitCode = await runWithSignals((signal) => bench(flags, signal));
+  process.exitCode = await runWithSignals(
+    (signal) => bench(flags, signal),
+    'no report was written',
+  );
 }
 
 async function bench(flags: BenchFlags, signal: AbortSignal): Promise<number> {

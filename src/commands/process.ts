@@ -1,16 +1,11 @@
 // `order-batch process`: turns an order file into invoices, a rejects file
-// and a summary. What the user sees comes first: the help, then the option
-// parsers, then the action.
+// and a summary. What the user sees comes first: the help, then the
+// options (their parsers are in process-options.ts), then the action.
 import { Command, Option } from 'commander';
-import {
-  ExitCode,
-  internalError,
-  OrderBatchError,
-  usageError,
-} from '../errors.js';
-import { log } from '../log.js';
+import { usageError } from '../errors.js';
 import { parseTaxRate, type TaxRate } from '../money/tax.js';
 import { processFile, type ProcessOptions } from '../run/process-file.js';
+import { runWithSignals } from '../run/signals.js';
 import {
   parseCount,
   parseCurrency,
@@ -201,46 +196,8 @@ async function runProcess(input: string, flags: ProcessFlags): Promise<void> {
     chunkBytes: flags.chunkSize,
     quiet: flags.quiet,
   };
-  process.exitCode = await runWithSignals((signal) =>
-    processFile(options, signal),
+  process.exitCode = await runWithSignals(
+    (signal) => processFile(options, signal),
+    'nothing was published',
   );
-}
-
-// SIGINT and SIGTERM stop the run: no new work starts, processes end, and
-// temporary files go. A second signal ends it at once.
-async function runWithSignals(
-  run: (signal: AbortSignal) => Promise<number>,
-): Promise<number> {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
-    const exitCode =
-      name === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
-    controller.abort(
-      new OrderBatchError(
-        'OB_INTERRUPTED',
-        `Stopped by ${name}; nothing was published`,
-        { exitCode },
-      ),
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await run(controller.signal);
-  } catch (error) {
-    if (error instanceof OrderBatchError) {
-      log(error.message);
-      return error.exitCode;
-    }
-    // One line for the user; the stack when ORDER_BATCH_DEBUG is set.
-    const detail = process.env.ORDER_BATCH_DEBUG
-      ? ((error as Error).stack ?? String(error))
-      : String((error as Error).message ?? error).split('\n')[0];
-    log(internalError(detail).message);
-    return ExitCode.internal;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
 }
