@@ -17,6 +17,7 @@ import {
   gatherSpreadOrders,
   pause,
   settleSpreadOrder,
+  type MergedInvoice,
 } from './spread-orders.js';
 import type { JobSpec } from './task.js';
 import type { OutputWriter } from '../io/output-writer.js';
@@ -45,7 +46,7 @@ export async function mergeChunks(
     const spread = await gatherSpreadOrders(chain, rules, readRecord, signal);
     const result = sumChunks(chain.accepted);
     const cuts = new Map<number, Set<number>>(); // chunk -> its spread orders
-    const firstLines = new Map<string, Buffer>(); // "chunk:order" -> invoice
+    const firstLines = new Map<string, MergedInvoice>(); // "chunk:order"
     const extraRejects = new Map<
       number,
       Array<{ line: number; text: string }>
@@ -72,20 +73,21 @@ export async function mergeChunks(
     // spilled text rather than the chunks' counters: the invariants below
     // compare the two before anything is published.
     result.rejectedRows = 0;
-    let invoicesWritten = 0;
+    const written = { invoices: 0, totalMinor: 0n };
     for (const chunk of chain.accepted) {
       await pause(signal);
       const cut = cuts.get(chunk.index);
       const extra = extraRejects.get(chunk.index);
       const texts = readSpillTexts(chunk);
       const index = readSpillIndex(chunk);
-      invoicesWritten += writeInvoices(
+      writeInvoices(
         texts.invoices,
         index,
         cut,
         chunk.index,
         firstLines,
         invoices,
+        written,
       );
       result.rejectedRows += writeRejects(
         chunk,
@@ -96,12 +98,7 @@ export async function mergeChunks(
         rejects,
       );
     }
-    if (invoicesWritten !== result.invoices) {
-      throw internalError(
-        `${invoicesWritten} invoices were written for ${result.invoices} ` +
-          'invoiced orders',
-      );
-    }
+    checkWritten(written, result);
     if (result.rows !== result.invoicedRows + result.rejectedRows) {
       throw internalError(
         `rows (${result.rows}) differ from invoiced (${result.invoicedRows}) ` +
@@ -135,39 +132,66 @@ function sumChunks(chunks: AcceptedChunk[]): MergeResult {
 }
 
 // Writes a chunk's invoices, each spread order's replaced by the whole
-// order's invoice at its first line (or by nothing elsewhere); returns how
-// many invoices it wrote, counted from the text's layout.
+// order's invoice at its first line (or by nothing elsewhere). Adds to
+// `written` the invoices it writes and their totals, counted from the
+// spilled layout and amounts, not from the chunks' counters.
 function writeInvoices(
   invoices: Buffer,
   index: SpillIndex,
   cut: Set<number> | undefined,
   chunk: number,
-  firstLines: Map<string, Buffer>,
+  firstLines: Map<string, MergedInvoice>,
   out: OutputWriter,
-): number {
-  const { invoiceEnds } = index;
-  let written = 0;
+  written: { invoices: number; totalMinor: bigint },
+): void {
+  const { invoiceEnds, invoiceTotals } = index;
+  // Each total is below 2^53; a chunk's sum is kept exact in a BigInt.
+  let totalMinor = 0n;
   for (let order = 0; order < invoiceEnds.length; order++) {
     const start = order === 0 ? 0 : invoiceEnds[order - 1];
-    if (invoiceEnds[order] > start && !cut?.has(order)) written++;
-  }
-  if (!cut) {
-    out.write(invoices);
-    return written;
+    if (invoiceEnds[order] === start || cut?.has(order)) continue;
+    written.invoices++;
+    totalMinor += BigInt(invoiceTotals[order]);
   }
   let from = 0;
-  for (const order of [...cut].sort((a, b) => a - b)) {
+  for (const order of cut ? [...cut].sort((a, b) => a - b) : []) {
     const start = order === 0 ? 0 : invoiceEnds[order - 1];
     out.write(invoices.subarray(from, start));
     const merged = firstLines.get(`${chunk}:${order}`);
     if (merged) {
-      out.write(merged);
-      written++;
+      out.write(merged.line);
+      written.invoices++;
+      totalMinor += BigInt(merged.totalMinor);
     }
     from = invoiceEnds[order];
   }
   out.write(invoices.subarray(from));
-  return written;
+  written.totalMinor += totalMinor;
+}
+
+// The invariants on what was written, checked before anything is published:
+// as many invoices as invoiced orders, and their totals adding up to the
+// summary's (summed over currencies in minor units: a checksum).
+function checkWritten(
+  written: { invoices: number; totalMinor: bigint },
+  result: MergeResult,
+): void {
+  if (written.invoices !== result.invoices) {
+    throw internalError(
+      `${written.invoices} invoices were written for ${result.invoices} ` +
+        'invoiced orders',
+    );
+  }
+  const summed = Object.values(result.totals.toRecord()).reduce(
+    (sum, totals) => sum + BigInt(totals.total),
+    0n,
+  );
+  if (written.totalMinor !== summed) {
+    throw internalError(
+      `the invoices written total ${written.totalMinor} minor units, ` +
+        `the summary ${summed}`,
+    );
+  }
 }
 
 // Writes a chunk's rejects with their line numbers, leaving out those of

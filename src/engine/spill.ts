@@ -8,6 +8,7 @@ import type { ChunkOutcome } from '../orders/settle-chunk.js';
 /** The arrays of a spilled chunk, read back by the merge. */
 export interface SpillIndex {
   invoiceEnds: Float64Array;
+  invoiceTotals: Float64Array;
   rejectLines: Float64Array;
   rejectEnds: Float64Array;
   rejectOrders: Int32Array;
@@ -44,6 +45,7 @@ export function writeSpill(
     invoice,
     rejects,
     outcome.invoiceEnds,
+    outcome.invoiceTotals,
     outcome.rejectLines,
     outcome.rejectEnds,
     outcome.runs,
@@ -112,6 +114,7 @@ export function readSpillIndex(shape: SpillShape): SpillIndex {
     };
     return {
       invoiceEnds: new Float64Array(take(shape.orders * 8)),
+      invoiceTotals: new Float64Array(take(shape.orders * 8)),
       rejectLines: new Float64Array(take(shape.rejects * 8)),
       rejectEnds: new Float64Array(take(shape.rejects * 8)),
       runs: new Float64Array(take(shape.runs * 32)),

@@ -16,6 +16,12 @@ import type { AcceptedChunk, ChunkChain } from './chain.js';
 import type { MergeResult } from './merge.js';
 import { readSpillIndex } from './spill.js';
 
+/** A spread order's invoice line, to be written at its first line. */
+export interface MergedInvoice {
+  line: Buffer;
+  totalMinor: number;
+}
+
 /** An order found in several chunks, gathered from all of them. */
 export interface SpreadOrder {
   whole: OrderPartial;
@@ -140,7 +146,7 @@ export function settleSpreadOrder(
   rules: Rules,
   result: MergeResult,
   readRecord: (start: number, end: number) => Buffer,
-  firstLines: Map<string, Buffer>,
+  firstLines: Map<string, MergedInvoice>,
   extraRejects: Map<number, Array<{ line: number; text: string }>>,
 ): void {
   for (const { partial } of order.byChunk.values()) {
@@ -173,7 +179,10 @@ export function settleSpreadOrder(
     // Written by the same code as every chunk's invoices, byte for byte.
     const line = new ByteSink();
     writeInvoice(line, order.whole, whole, rules);
-    firstLines.set(`${firstChunk}:${first.order}`, Buffer.from(line.bytes()));
+    firstLines.set(`${firstChunk}:${first.order}`, {
+      line: Buffer.from(line.bytes()),
+      totalMinor: whole.totalMinor,
+    });
     return;
   }
 

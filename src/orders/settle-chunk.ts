@@ -34,6 +34,8 @@ export interface ChunkOutcome extends Counts {
   /** Per order, by first line: id hash and end of its invoice bytes. */
   hashes: Float64Array;
   invoiceEnds: Float64Array;
+  /** Per order, its invoice's total in minor units (0 if not invoiced). */
+  invoiceTotals: Float64Array;
   invoiceBytes: Buffer;
   /** Per reject, in input order: its line, order (or -1), end of text. */
   rejectLines: Float64Array;
@@ -63,6 +65,7 @@ export function settleChunk(
   const totals = new CurrencyTotals();
   const hashes = new Float64Array(orders.length);
   const invoiceEnds = new Float64Array(orders.length);
+  const invoiceTotals = new Float64Array(orders.length);
   const invoiceBytes = new ByteSink();
   let invoices = 0;
   let invoicedRows = 0;
@@ -81,6 +84,9 @@ export function settleChunk(
       );
     }
     invoiceEnds[index] = invoiceBytes.length;
+    if (settlement.code === Code.none) {
+      invoiceTotals[index] = settlement.totalMinor;
+    }
   });
 
   const rejects = layOutRejects(rows, settlements, processor, readRecord);
@@ -97,6 +103,7 @@ export function settleChunk(
     totals: totals.toRecord(),
     hashes,
     invoiceEnds,
+    invoiceTotals,
     invoiceBytes: invoiceBytes.bytes(),
     rejectLines: rejects.lines,
     rejectOrders: rejects.orders,
