@@ -73,7 +73,7 @@ export async function mergeChunks(
     // spilled text rather than the chunks' counters: the invariants below
     // compare the two before anything is published.
     result.rejectedRows = 0;
-    const written = { invoices: 0, totalMinor: 0n };
+    const written: Written = { invoices: 0, totalMinor: 0n };
     for (const chunk of chain.accepted) {
       await pause(signal);
       const cut = cuts.get(chunk.index);
@@ -98,13 +98,7 @@ export async function mergeChunks(
         rejects,
       );
     }
-    checkWritten(written, result);
-    if (result.rows !== result.invoicedRows + result.rejectedRows) {
-      throw internalError(
-        `rows (${result.rows}) differ from invoiced (${result.invoicedRows}) ` +
-          `plus rejected (${result.rejectedRows})`,
-      );
-    }
+    checkInvariants(written, result);
     return result;
   } finally {
     closeSync(fd);
@@ -142,7 +136,7 @@ function writeInvoices(
   chunk: number,
   firstLines: Map<string, MergedInvoice>,
   out: OutputWriter,
-  written: { invoices: number; totalMinor: bigint },
+  written: Written,
 ): void {
   const { invoiceEnds, invoiceTotals } = index;
   // Each total is below 2^53; a chunk's sum is kept exact in a BigInt.
@@ -169,13 +163,26 @@ function writeInvoices(
   written.totalMinor += totalMinor;
 }
 
-// The invariants on what was written, checked before anything is published:
-// as many invoices as invoiced orders, and their totals adding up to the
-// summary's (summed over currencies in minor units: a checksum).
-function checkWritten(
-  written: { invoices: number; totalMinor: bigint },
-  result: MergeResult,
-): void {
+/** What the merge wrote, counted from the spilled text as it went out. */
+export interface Written {
+  invoices: number;
+  /** The written invoices' totals, summed over currencies in minor units. */
+  totalMinor: bigint;
+}
+
+/**
+ * The invariants checked before anything is published: rows = invoiced +
+ * rejected, as many invoices written as orders invoiced, and the written
+ * invoices' totals adding up to the summary's (a checksum over currencies).
+ * A broken one is a bug: it throws an internal error (exit 70).
+ */
+export function checkInvariants(written: Written, result: MergeResult): void {
+  if (result.rows !== result.invoicedRows + result.rejectedRows) {
+    throw internalError(
+      `rows (${result.rows}) differ from invoiced (${result.invoicedRows}) ` +
+        `plus rejected (${result.rejectedRows})`,
+    );
+  }
   if (written.invoices !== result.invoices) {
     throw internalError(
       `${written.invoices} invoices were written for ${result.invoices} ` +
