@@ -2,22 +2,40 @@ import { describe, expect, test } from 'vitest';
 import { renderChart } from '../../src/bench/chart.js';
 import type { BenchResult } from '../../src/bench/stats.js';
 
-function result(processes: number, threads: number, coresUsed: number,
-  speedup: number): BenchResult {
-  return { processes, threads, coresUsed, seconds: 1, mbPerSecond: 1,
-    rowsPerSecond: 1, speedup, efficiency: speedup / coresUsed,
-    peakRssMb: null };
+function result(
+  processes: number,
+  threads: number,
+  coresUsed: number,
+  speedup: number,
+): BenchResult {
+  return {
+    processes,
+    threads,
+    coresUsed,
+    seconds: 1,
+    mbPerSecond: 1,
+    rowsPerSecond: 1,
+    speedup,
+    efficiency: speedup / coresUsed,
+    peakRssMb: null,
+  };
 }
 
-const RESULTS = [result(1, 1, 1, 1), result(2, 1, 2, 1.9),
-  result(1, 2, 2, 1.7), result(4, 1, 4, 3.1), result(8, 1, 4, 3.3)];
+const RESULTS = [
+  result(1, 1, 1, 1),
+  result(2, 1, 2, 1.9),
+  result(1, 2, 2, 1.7),
+  result(4, 1, 4, 3.1),
+  result(8, 1, 4, 3.3),
+];
 const TEXT = { title: 'Speedup & cores', subtitle: 'CPU <fast> · 90 MB' };
 
 // Every tag closes, in order: enough to catch a broken writer.
 function expectBalancedTags(svg: string): void {
   const open: string[] = [];
-  for (const [tag, slash, name, selfClosing] of
-    svg.matchAll(/<(\/?)([a-z]+)[^>]*?(\/?)>/g)) {
+  for (const [tag, slash, name, selfClosing] of svg.matchAll(
+    /<(\/?)([a-z]+)[^>]*?(\/?)>/g,
+  )) {
     if (selfClosing) continue;
     if (!slash) open.push(name);
     else expect(open.pop(), tag).toBe(name);
@@ -39,15 +57,21 @@ describe('renderChart', () => {
     const ideal = /<line class="ideal"([^>]*)\/>/.exec(svg)?.[1] ?? '';
     expect(ideal).toContain('stroke-dasharray');
     const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map((name) =>
-      Number(new RegExp(` ${name}="([\\d.]+)"`).exec(ideal)?.[1]));
+      Number(new RegExp(` ${name}="([\\d.]+)"`).exec(ideal)?.[1]),
+    );
     expect(x2).toBeGreaterThan(x1);
     expect(y2).toBeLessThan(y1);
   });
 
   test('draws one point and one label per configuration', () => {
     expect(svg.match(/<circle /g)).toHaveLength(RESULTS.length);
-    for (const label of ['p1 t1: 1.00×', 'p2 t1: 1.90×', 'p1 t2: 1.70×',
-      'p4 t1: 3.10×', 'p8 t1: 3.30×']) {
+    for (const label of [
+      'p1 t1: 1.00×',
+      'p2 t1: 1.90×',
+      'p1 t2: 1.70×',
+      'p4 t1: 3.10×',
+      'p8 t1: 3.30×',
+    ]) {
       expect(svg).toContain(`>${label}</text>`);
     }
   });

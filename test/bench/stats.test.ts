@@ -60,35 +60,67 @@ describe('speedup and efficiency', () => {
 });
 
 describe('computeResults', () => {
-  const timing = (processes: number, threads: number, runSeconds: number[],
-    peakRssKiB: number | null = 1000): ConfigTiming =>
-    ({ processes, threads, runSeconds, peakRssKiB });
+  const timing = (
+    processes: number,
+    threads: number,
+    runSeconds: number[],
+    peakRssKiB: number | null = 1000,
+  ): ConfigTiming => ({ processes, threads, runSeconds, peakRssKiB });
 
   test('uses medians, caps cores at the machine, converts RSS to MB', () => {
-    const timings = [timing(1, 1, [9, 8, 10]), timing(2, 1, [4, 5, 6]),
-      timing(4, 1, [5, 4, 100], null)];
-    const results = computeResults(timings, timings[0],
-      { bytes: 16e6, rows: 400 }, 2);
+    const timings = [
+      timing(1, 1, [9, 8, 10]),
+      timing(2, 1, [4, 5, 6]),
+      timing(4, 1, [5, 4, 100], null),
+    ];
+    const results = computeResults(
+      timings,
+      timings[0],
+      { bytes: 16e6, rows: 400 },
+      2,
+    );
 
     expect(results.map((r) => r.seconds)).toEqual([9, 5, 5]);
-    expect(results[1]).toMatchObject({ coresUsed: 2, mbPerSecond: 3.2,
-      rowsPerSecond: 80, speedup: 1.8, efficiency: 0.9,
-      peakRssMb: 1.024 });
+    expect(results[1]).toMatchObject({
+      coresUsed: 2,
+      mbPerSecond: 3.2,
+      rowsPerSecond: 80,
+      speedup: 1.8,
+      efficiency: 0.9,
+      peakRssMb: 1.024,
+    });
     // Four processes on two cores: efficiency counts two cores, not four.
-    expect(results[2]).toMatchObject({ coresUsed: 2, efficiency: 0.9,
-      peakRssMb: null });
+    expect(results[2]).toMatchObject({
+      coresUsed: 2,
+      efficiency: 0.9,
+      peakRssMb: null,
+    });
   });
 
   test('the gate judges the best of those at the most cores', () => {
-    const timings = [timing(1, 1, [8]), timing(2, 1, [5]), timing(1, 2, [4]),
-      timing(2, 2, [6])];
-    const results = computeResults(timings, timings[0],
-      { bytes: 1, rows: 1 }, 4);
+    const timings = [
+      timing(1, 1, [8]),
+      timing(2, 1, [5]),
+      timing(1, 2, [4]),
+      timing(2, 2, [6]),
+    ];
+    const results = computeResults(
+      timings,
+      timings[0],
+      { bytes: 1, rows: 1 },
+      4,
+    );
 
-    expect(resultAtMostCores(results)).toMatchObject({ processes: 2,
-      threads: 2, efficiency: 1 / 3 });
-    expect(resultAtMostCores(results.slice(0, 3)))
-      .toMatchObject({ processes: 1, threads: 2, efficiency: 1 });
+    expect(resultAtMostCores(results)).toMatchObject({
+      processes: 2,
+      threads: 2,
+      efficiency: 1 / 3,
+    });
+    expect(resultAtMostCores(results.slice(0, 3))).toMatchObject({
+      processes: 1,
+      threads: 2,
+      efficiency: 1,
+    });
   });
 });
 
@@ -105,11 +137,14 @@ describe('configurations', () => {
 
   test('1 × 1 always comes first, once', () => {
     expect(planConfigs([2, 1], [1, 2])).toEqual([
-      { processes: 1, threads: 1 }, { processes: 2, threads: 1 },
-      { processes: 2, threads: 2 }, { processes: 1, threads: 2 },
+      { processes: 1, threads: 1 },
+      { processes: 2, threads: 1 },
+      { processes: 2, threads: 2 },
+      { processes: 1, threads: 2 },
     ]);
     expect(planConfigs([4], [2])).toEqual([
-      { processes: 1, threads: 1 }, { processes: 4, threads: 2 },
+      { processes: 1, threads: 1 },
+      { processes: 4, threads: 2 },
     ]);
   });
 });

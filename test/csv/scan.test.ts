@@ -28,7 +28,12 @@ function fieldTexts(bytes: Buffer, fields: RecordFields): string[] {
 
 function scanOne(
   text: string | Buffer,
-  options: { pos?: number; end?: number; atEof?: boolean; delimiter?: number } = {},
+  options: {
+    pos?: number;
+    end?: number;
+    atEof?: boolean;
+    delimiter?: number;
+  } = {},
 ): Scanned {
   const bytes = typeof text === 'string' ? Buffer.from(text) : text;
   const fields = new RecordFields();
@@ -43,7 +48,10 @@ function scanOne(
   return {
     next,
     fields: next === INCOMPLETE ? [] : fieldTexts(bytes, fields),
-    record: next === INCOMPLETE ? '' : bytes.toString('utf8', fields.recordStart, fields.recordEnd),
+    record:
+      next === INCOMPLETE
+        ? ''
+        : bytes.toString('utf8', fields.recordStart, fields.recordEnd),
     innerNewlines: fields.innerNewlines,
     highBit: fields.highBit,
     strayQuote: fields.strayQuote,
@@ -104,7 +112,9 @@ describe('scanRecord', () => {
     for (const text of ['\n', '\r\n']) {
       const fields = new RecordFields();
       const bytes = Buffer.from(text);
-      expect(scanRecord(bytes, 0, bytes.length, COMMA, true, fields)).toBe(bytes.length);
+      expect(scanRecord(bytes, 0, bytes.length, COMMA, true, fields)).toBe(
+        bytes.length,
+      );
       expect(fields.count).toBe(1);
       expect(fields.recordStart).toBe(0);
       expect(fields.recordEnd).toBe(0);
@@ -120,12 +130,22 @@ describe('scanRecord', () => {
   });
 
   test('another delimiter byte separates fields', () => {
-    expect(scanOne('a;"b;c";d,e\n', { delimiter: SEMICOLON }).fields).toEqual(['a', 'b;c', 'd,e']);
+    expect(scanOne('a;"b;c";d,e\n', { delimiter: SEMICOLON }).fields).toEqual([
+      'a',
+      'b;c',
+      'd,e',
+    ]);
   });
 
   test('a record without a final line end completes at EOF', () => {
-    expect(scanOne('a,b', { atEof: true })).toMatchObject({ next: 3, fields: ['a', 'b'] });
-    expect(scanOne('a,"b"', { atEof: true })).toMatchObject({ next: 5, fields: ['a', 'b'] });
+    expect(scanOne('a,b', { atEof: true })).toMatchObject({
+      next: 3,
+      fields: ['a', 'b'],
+    });
+    expect(scanOne('a,"b"', { atEof: true })).toMatchObject({
+      next: 5,
+      fields: ['a', 'b'],
+    });
     expect(scanOne('a,b\r', { atEof: true })).toMatchObject({
       next: 4,
       fields: ['a', 'b'],
@@ -155,7 +175,10 @@ describe('scanRecord', () => {
       next: 3,
       fields: ['a', 'b'],
     });
-    expect(scanOne('"a"b', { end: 3, atEof: true })).toMatchObject({ next: 3, fields: ['a'] });
+    expect(scanOne('"a"b', { end: 3, atEof: true })).toMatchObject({
+      next: 3,
+      fields: ['a'],
+    });
   });
 
   test('counts line ends inside quoted fields', () => {
@@ -194,9 +217,18 @@ describe('scanRecord', () => {
     const fields = new RecordFields();
     const bytes = Buffer.from('"é\n"b,"c\n"\na,b\n');
     const next = scanRecord(bytes, 0, bytes.length, COMMA, true, fields);
-    expect(fields).toMatchObject({ highBit: true, strayQuote: true, innerNewlines: 2 });
+    expect(fields).toMatchObject({
+      highBit: true,
+      strayQuote: true,
+      innerNewlines: 2,
+    });
     scanRecord(bytes, next, bytes.length, COMMA, true, fields);
-    expect(fields).toMatchObject({ highBit: false, strayQuote: false, innerNewlines: 0, count: 2 });
+    expect(fields).toMatchObject({
+      highBit: false,
+      strayQuote: false,
+      innerNewlines: 0,
+      count: 2,
+    });
   });
 
   test('the CR before LF is left out of the last field, quoted or not', () => {
@@ -208,8 +240,12 @@ describe('scanRecord', () => {
   });
 
   test('more than 64 fields grow the field arrays', () => {
-    const cells = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? `"x""${i}"` : `${i}`));
-    const expected = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? `x"${i}` : `${i}`));
+    const cells = Array.from({ length: 200 }, (_, i) =>
+      i % 3 === 0 ? `"x""${i}"` : `${i}`,
+    );
+    const expected = Array.from({ length: 200 }, (_, i) =>
+      i % 3 === 0 ? `x"${i}` : `${i}`,
+    );
     expect(scanOne(`${cells.join(',')}\n`).fields).toEqual(expected);
   });
 });
@@ -217,15 +253,26 @@ describe('scanRecord', () => {
 // RFC 4180 records from the awkward characters, written the way an
 // exporter would: quoted when they need it, and sometimes when not.
 const cellText = fc
-  .array(fc.constantFrom('a', ',', '"', '\n', '\r\n', ' ', 'é'), { maxLength: 6 })
+  .array(fc.constantFrom('a', ',', '"', '\n', '\r\n', ' ', 'é'), {
+    maxLength: 6,
+  })
   .map((parts) => parts.join(''));
-const cell = fc.tuple(cellText, fc.boolean()).map(([text, quoteAnyway]) =>
-  quoteAnyway || /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text,
-);
-const csvRecord = fc.array(cell, { minLength: 1, maxLength: 5 }).map((cells) => cells.join(','));
+const cell = fc
+  .tuple(cellText, fc.boolean())
+  .map(([text, quoteAnyway]) =>
+    quoteAnyway || /[",\r\n]/.test(text)
+      ? `"${text.replaceAll('"', '""')}"`
+      : text,
+  );
+const csvRecord = fc
+  .array(cell, { minLength: 1, maxLength: 5 })
+  .map((cells) => cells.join(','));
 const csvText = fc
   .tuple(
-    fc.array(fc.tuple(csvRecord, fc.constantFrom('\n', '\r\n')), { minLength: 1, maxLength: 8 }),
+    fc.array(fc.tuple(csvRecord, fc.constantFrom('\n', '\r\n')), {
+      minLength: 1,
+      maxLength: 8,
+    }),
     fc.boolean(),
   )
   .map(([records, finalLineEnd]) => {
@@ -251,14 +298,18 @@ describe('scanRecord against csv-parse', () => {
 
   test('a record cut short is INCOMPLETE or read whole, never misread', () => {
     const cut = csvText.chain((text) =>
-      fc.tuple(fc.constant(text), fc.integer({ min: 0, max: Buffer.byteLength(text) })),
+      fc.tuple(
+        fc.constant(text),
+        fc.integer({ min: 0, max: Buffer.byteLength(text) }),
+      ),
     );
     fc.assert(
       fc.property(cut, ([text, end]) => {
         const whole = scanOne(text, { atEof: true });
         const part = scanOne(text, { end, atEof: false });
         if (part.next !== INCOMPLETE) expect(part).toEqual(whole);
-        if (end === Buffer.byteLength(text) && whole.next < end) expect(part).toEqual(whole);
+        if (end === Buffer.byteLength(text) && whole.next < end)
+          expect(part).toEqual(whole);
       }),
       { numRuns: 300 },
     );

@@ -10,7 +10,8 @@ import type { ChunkSettings } from '../../src/orders/rules.js';
 
 const folders: string[] = [];
 afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  for (const folder of folders.splice(0))
+    rmSync(folder, { recursive: true, force: true });
 });
 
 function jobFor(text: string, settings: Partial<ChunkSettings>): JobSpec {
@@ -25,7 +26,14 @@ function jobFor(text: string, settings: Partial<ChunkSettings>): JobSpec {
     settings: {
       format: 'jsonl',
       delimiter: 0x2c,
-      columns: { orderId: -1, quantity: -1, unitPrice: -1, currency: -1, region: -1, customerId: -1 },
+      columns: {
+        orderId: -1,
+        quantity: -1,
+        unitPrice: -1,
+        currency: -1,
+        region: -1,
+        customerId: -1,
+      },
       fieldCount: 0,
       defaultCurrency: 'USD',
       tax: { rate: parseTaxRate('0.2')!, rounding: 'order' },
@@ -45,7 +53,9 @@ describe('runChunk', () => {
     const good = '{"id":"A","items":[{"price":"1","quantity":1}]}\n';
     const long = `{"id":"L","sku":"${'x'.repeat(500)}"}\n`;
     const job = jobFor(good + long + good.replace('"A"', '"B"'), {});
-    const reports = planChunks(0, job.fileBytes, 16).map((task) => runChunk(job, task));
+    const reports = planChunks(0, job.fileBytes, 16).map((task) =>
+      runChunk(job, task),
+    );
 
     const owners = reports.filter((report) => report.rows > 0);
     expect(owners.map((report) => report.rows)).toEqual([1, 1, 1]);
@@ -57,11 +67,20 @@ describe('runChunk', () => {
     const text = 'order_id,quantity,unit_price\nA,1,"1\n.5"\nB,2,3\n';
     const job = jobFor(text, {
       format: 'csv',
-      columns: { orderId: 0, quantity: 1, unitPrice: 2, currency: -1, region: -1, customerId: -1 },
+      columns: {
+        orderId: 0,
+        quantity: 1,
+        unitPrice: 2,
+        currency: -1,
+        region: -1,
+        customerId: -1,
+      },
       fieldCount: 3,
     });
     const dataStart = text.indexOf('\n') + 1;
-    const starts = planChunks(dataStart, job.fileBytes, 3).map((task) => runChunk(job, task).start);
+    const starts = planChunks(dataStart, job.fileBytes, 3).map(
+      (task) => runChunk(job, task).start,
+    );
     expect(starts.every((start) => start >= dataStart)).toBe(true);
   });
 });

@@ -30,8 +30,9 @@ function readJsonLines(options: GenerateOptions): string[] {
 function isPrice(text: string, currency: string): boolean {
   const match = /^\d+(?:\.(\d+))?$/.exec(text);
   const digits = minorDigitsOf(currency);
-  return match !== null && digits !== undefined
-    && (match[1] ?? '').length <= digits;
+  return (
+    match !== null && digits !== undefined && (match[1] ?? '').length <= digits
+  );
 }
 
 function isQuantity(text: string): boolean {
@@ -155,8 +156,9 @@ describe('generateOrders', () => {
       const customers = customersById.get(fields[0]) ?? new Set();
       customersById.set(fields[0], customers.add(fields[1]));
     }
-    counts.mixed_order = [...customersById.values()]
-      .filter((customers) => customers.size > 1).length;
+    counts.mixed_order = [...customersById.values()].filter(
+      (customers) => customers.size > 1,
+    ).length;
 
     expect(Object.keys(counts).sort()).toEqual([...REJECT_KINDS.csv].sort());
     const broken = Object.values(counts).reduce((sum, n) => sum + n, 0);
@@ -180,16 +182,20 @@ describe('generateOrders', () => {
     expect(broken).toBe(2000 * rejectRate);
   });
 
-  test.each([500, undefined])('shuffle (window %s) keeps rows, not order', (
-    shuffleWindowRows,
-  ) => {
-    const options = { rows: 3000, seed: 5, rejectRate: 0.02 };
-    const plain = parseCsvRecords(options).map((row) => JSON.stringify(row));
-    const shuffled = parseCsvRecords({ ...options, shuffle: true,
-      shuffleWindowRows }).map((row) => JSON.stringify(row));
+  test.each([500, undefined])(
+    'shuffle (window %s) keeps rows, not order',
+    (shuffleWindowRows) => {
+      const options = { rows: 3000, seed: 5, rejectRate: 0.02 };
+      const plain = parseCsvRecords(options).map((row) => JSON.stringify(row));
+      const shuffled = parseCsvRecords({
+        ...options,
+        shuffle: true,
+        shuffleWindowRows,
+      }).map((row) => JSON.stringify(row));
 
-    expect(shuffled[0]).toBe(plain[0]);
-    expect(shuffled).not.toEqual(plain);
-    expect([...shuffled].sort()).toEqual([...plain].sort());
-  });
+      expect(shuffled[0]).toBe(plain[0]);
+      expect(shuffled).not.toEqual(plain);
+      expect([...shuffled].sort()).toEqual([...plain].sort());
+    },
+  );
 });

@@ -40,8 +40,25 @@ describe('parseMinorUnitsText', () => {
   });
 
   test.each([
-    '1e3', '-5', '+5', '1,000', '$5', '5$', '.5', '5.', '', '.', '1.2.3',
-    ' 5', '5 ', 'abc', '0x10', '1_000', 'Infinity', 'NaN', '５',
+    '1e3',
+    '-5',
+    '+5',
+    '1,000',
+    '$5',
+    '5$',
+    '.5',
+    '5.',
+    '',
+    '.',
+    '1.2.3',
+    ' 5',
+    '5 ',
+    'abc',
+    '0x10',
+    '1_000',
+    'Infinity',
+    'NaN',
+    '５',
   ])('%j is NOT_A_DECIMAL', (text) => {
     expect(parseMinorUnitsText(text, 2)).toBe(NOT_A_DECIMAL);
   });
@@ -57,9 +74,15 @@ describe('parseMinorUnitsText', () => {
   });
 
   test('an amount too large to hold exactly comes back above MAX_SAFE_INTEGER', () => {
-    expect(parseMinorUnitsText('90071992547409.92', 2)).toBeGreaterThan(MAX_SAFE);
-    expect(parseMinorUnitsText('99999999999999999999', 2)).toBeGreaterThan(MAX_SAFE);
-    expect(parseMinorUnitsText('9007199254740992', 0)).toBeGreaterThan(MAX_SAFE);
+    expect(parseMinorUnitsText('90071992547409.92', 2)).toBeGreaterThan(
+      MAX_SAFE,
+    );
+    expect(parseMinorUnitsText('99999999999999999999', 2)).toBeGreaterThan(
+      MAX_SAFE,
+    );
+    expect(parseMinorUnitsText('9007199254740992', 0)).toBeGreaterThan(
+      MAX_SAFE,
+    );
   });
 });
 
@@ -100,9 +123,15 @@ describe('formatMinorUnits', () => {
 
   test('a number formats as the same BigInt does', () => {
     fc.assert(
-      fc.property(fc.maxSafeNat(), fc.integer({ min: 0, max: 8 }), (minor, digits) => {
-        expect(formatMinorUnits(minor, digits)).toBe(formatMinorUnits(BigInt(minor), digits));
-      }),
+      fc.property(
+        fc.maxSafeNat(),
+        fc.integer({ min: 0, max: 8 }),
+        (minor, digits) => {
+          expect(formatMinorUnits(minor, digits)).toBe(
+            formatMinorUnits(BigInt(minor), digits),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -131,7 +160,10 @@ describe('round trips', () => {
     const decimal = fc.record({
       zeros: fc.integer({ min: 0, max: 3 }),
       whole: fc.bigInt({ min: 0n, max: 10n ** 9n }),
-      fraction: fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 6 }),
+      fraction: fc.string({
+        unit: fc.constantFrom(...'0123456789'),
+        maxLength: 6,
+      }),
       minorDigits: digits,
     });
     fc.assert(
@@ -139,7 +171,8 @@ describe('round trips', () => {
         const used = fraction.slice(0, minorDigits);
         const text = '0'.repeat(zeros) + whole + (used ? `.${used}` : '');
         const canonical =
-          String(whole) + (minorDigits ? `.${used.padEnd(minorDigits, '0')}` : '');
+          String(whole) +
+          (minorDigits ? `.${used.padEnd(minorDigits, '0')}` : '');
         const minor = parseMinorUnitsText(text, minorDigits);
         expect(formatMinorUnits(minor, minorDigits)).toBe(canonical);
       }),

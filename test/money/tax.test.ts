@@ -17,7 +17,11 @@ function rate(text: string): TaxRate {
 
 // The contract's rounding, in BigInt: q = a * n / 10^s, then the remainder
 // decides (half away from zero, or half to even).
-function referenceTax(amount: number, taxRate: TaxRate, mode: RoundingMode): bigint {
+function referenceTax(
+  amount: number,
+  taxRate: TaxRate,
+  mode: RoundingMode,
+): bigint {
   const product = BigInt(amount) * BigInt(taxRate.numerator);
   const divisor = 10n ** BigInt(taxRate.scale);
   const quotient = product / divisor;
@@ -52,8 +56,21 @@ describe('parseTaxRate', () => {
   });
 
   test.each([
-    'abc', '-1', '-0.2', '+0.2', '', '.5', '5.', '1e-2', '0,2', '%', '8.25 %',
-    '%8', '0.2%%', '0x1', '0.0000000000001',
+    'abc',
+    '-1',
+    '-0.2',
+    '+0.2',
+    '',
+    '.5',
+    '5.',
+    '1e-2',
+    '0,2',
+    '%',
+    '8.25 %',
+    '%8',
+    '0.2%%',
+    '0x1',
+    '0.0000000000001',
   ])('%j is no rate', (text) => {
     expect(parseTaxRate(text)).toBeUndefined();
   });
@@ -61,19 +78,25 @@ describe('parseTaxRate', () => {
   test('the text of a rate parses back to the same rate', () => {
     const rateText = fc
       .tuple(
-        fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 6 }),
+        fc.string({
+          unit: fc.constantFrom(...'0123456789'),
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 6 }),
         fc.boolean(),
       )
-      .map(([whole, fraction, percent]) =>
-        `${whole}${fraction ? `.${fraction}` : ''}${percent ? '%' : ''}`,
+      .map(
+        ([whole, fraction, percent]) =>
+          `${whole}${fraction ? `.${fraction}` : ''}${percent ? '%' : ''}`,
       );
     fc.assert(
       fc.property(rateText, (text) => {
         const parsed = rate(text);
         expect(parseTaxRate(parsed.text)).toEqual(parsed);
         // numerator / 10^scale equals the text's value exactly.
-        const [, whole, fraction = '', percent] = /^(\d+)(?:\.(\d+))?(%?)$/.exec(text)!;
+        const [, whole, fraction = '', percent] =
+          /^(\d+)(?:\.(\d+))?(%?)$/.exec(text)!;
         const valueScale = fraction.length + (percent ? 2 : 0);
         expect(BigInt(parsed.numerator) * 10n ** BigInt(valueScale)).toBe(
           BigInt(whole + fraction) * 10n ** BigInt(parsed.scale),
@@ -113,24 +136,45 @@ describe('computeTaxMinor', () => {
 
   test('products past 2^53 round exactly (BigInt path)', () => {
     // 9007199254740989 * 5 / 10 = 4503599627370494.5
-    expect(computeTaxMinor(9007199254740989, rate('0.5'), 'half-up')).toBe(4503599627370495);
-    expect(computeTaxMinor(9007199254740989, rate('0.5'), 'half-even')).toBe(4503599627370494);
+    expect(computeTaxMinor(9007199254740989, rate('0.5'), 'half-up')).toBe(
+      4503599627370495,
+    );
+    expect(computeTaxMinor(9007199254740989, rate('0.5'), 'half-even')).toBe(
+      4503599627370494,
+    );
     // 9007199254740991 * 5 / 10 = 4503599627370495.5
-    expect(computeTaxMinor(MAX_SAFE, rate('0.5'), 'half-even')).toBe(4503599627370496);
+    expect(computeTaxMinor(MAX_SAFE, rate('0.5'), 'half-even')).toBe(
+      4503599627370496,
+    );
     // 10^15 * 123456789012 / 10^12 = 123456789012000, exact
-    expect(computeTaxMinor(1e15, rate('0.123456789012'), 'half-up')).toBe(123456789012000);
+    expect(computeTaxMinor(1e15, rate('0.123456789012'), 'half-up')).toBe(
+      123456789012000,
+    );
   });
 
   test('a tax past 2^53 - 1 comes back above MAX_SAFE_INTEGER', () => {
-    expect(computeTaxMinor(MAX_SAFE, rate('2'), 'half-up')).toBeGreaterThan(MAX_SAFE);
-    expect(computeTaxMinor(MAX_SAFE, rate('1.5'), 'half-even')).toBeGreaterThan(MAX_SAFE);
+    expect(computeTaxMinor(MAX_SAFE, rate('2'), 'half-up')).toBeGreaterThan(
+      MAX_SAFE,
+    );
+    expect(computeTaxMinor(MAX_SAFE, rate('1.5'), 'half-even')).toBeGreaterThan(
+      MAX_SAFE,
+    );
   });
 
   const digits = (max: number) =>
-    fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: max });
+    fc.string({
+      unit: fc.constantFrom(...'0123456789'),
+      minLength: 1,
+      maxLength: max,
+    });
   const taxRate = fc
-    .tuple(digits(3), fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 9 }))
-    .map(([whole, fraction]) => rate(fraction ? `${whole}.${fraction}` : whole));
+    .tuple(
+      digits(3),
+      fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 9 }),
+    )
+    .map(([whole, fraction]) =>
+      rate(fraction ? `${whole}.${fraction}` : whole),
+    );
   const mode = fc.constantFrom<RoundingMode>('half-up', 'half-even');
 
   test('equals a BigInt reference for any amount and rate', () => {
@@ -155,7 +199,10 @@ describe('computeTaxMinor', () => {
       .filter(([r]) => r.numerator > 0);
     fc.assert(
       fc.property(near, ([r, step, rounding]) => {
-        const amount = Math.min(MAX_SAFE, Math.max(0, Math.floor(MAX_SAFE / r.numerator) + step));
+        const amount = Math.min(
+          MAX_SAFE,
+          Math.max(0, Math.floor(MAX_SAFE / r.numerator) + step),
+        );
         expect(computeTaxMinor(amount, r, rounding)).toBe(
           Number(referenceTax(amount, r, rounding)),
         );
@@ -165,7 +212,10 @@ describe('computeTaxMinor', () => {
   });
 
   test('exact halves: half-even differs from half-up only on even quotients', () => {
-    const half = fc.tuple(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 12 }));
+    const half = fc.tuple(
+      fc.integer({ min: 0, max: 2 ** 40 }),
+      fc.integer({ min: 1, max: 12 }),
+    );
     fc.assert(
       fc.property(half, ([quotient, scale]) => {
         // amount * 5 / 10^scale = quotient + 0.5 when amount = (2q + 1) * 10^(scale-1)

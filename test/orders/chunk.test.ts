@@ -1,6 +1,9 @@
 import { describe, test, expect } from 'vitest';
 import { ChunkProcessor } from '../../src/orders/chunk.js';
-import { settleChunk, type ChunkOutcome } from '../../src/orders/settle-chunk.js';
+import {
+  settleChunk,
+  type ChunkOutcome,
+} from '../../src/orders/settle-chunk.js';
 import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
 import { parseTaxRate, type TaxRate } from '../../src/money/tax.js';
 
@@ -19,7 +22,14 @@ function quoted(text: string): string {
 const CSV: ChunkSettings = {
   format: 'csv',
   delimiter: 44,
-  columns: { orderId: 0, customerId: 1, currency: 2, region: 3, quantity: 4, unitPrice: 5 },
+  columns: {
+    orderId: 0,
+    customerId: 1,
+    currency: 2,
+    region: 3,
+    quantity: 4,
+    unitPrice: 5,
+  },
   fieldCount: 6,
   defaultCurrency: 'USD',
   tax: { rate: rate('0.19'), rounding: 'order' },
@@ -42,7 +52,9 @@ function result(outcome: ChunkOutcome): Result {
   const rejects: string[] = [];
   let from = 0;
   outcome.rejectEnds.forEach((end, i) => {
-    rejects.push(`${outcome.rejectLines[i]},${outcome.rejectText.slice(from, end - 1)}`);
+    rejects.push(
+      `${outcome.rejectLines[i]},${outcome.rejectText.slice(from, end - 1)}`,
+    );
     from = end;
   });
   return { outcome, invoices, rejects };
@@ -52,12 +64,21 @@ function bytesOf(input: string | Buffer): Buffer {
   return typeof input === 'string' ? Buffer.from(input) : input;
 }
 
-function processWhole(input: string | Buffer, settings: Partial<ChunkSettings> = {}): Result {
+function processWhole(
+  input: string | Buffer,
+  settings: Partial<ChunkSettings> = {},
+): Result {
   const bytes = bytesOf(input);
-  const processor = new ChunkProcessor(new Rules({ ...CSV, ...settings }), 0, bytes.length);
+  const processor = new ChunkProcessor(
+    new Rules({ ...CSV, ...settings }),
+    0,
+    bytes.length,
+  );
   processor.feed(bytes, 0, true);
   expect(processor.done).toBe(true);
-  return result(settleChunk(processor, 0, (from, to) => bytes.subarray(from, to)));
+  return result(
+    settleChunk(processor, 0, (from, to) => bytes.subarray(from, to)),
+  );
 }
 
 const csv = (input: string | Buffer, settings: Partial<ChunkSettings> = {}) =>
@@ -73,12 +94,20 @@ function processInPieces(
   settings: Partial<ChunkSettings> = {},
 ): ChunkOutcome {
   const bytes = bytesOf(input);
-  const processor = new ChunkProcessor(new Rules({ ...CSV, ...settings }), 0, bytes.length);
+  const processor = new ChunkProcessor(
+    new Rules({ ...CSV, ...settings }),
+    0,
+    bytes.length,
+  );
   let want = pieceBytes;
   while (!processor.done && !processor.fatal) {
     const position = processor.position;
     const end = Math.min(position + want, bytes.length);
-    processor.feed(bytes.subarray(position, end), position, end >= bytes.length);
+    processor.feed(
+      bytes.subarray(position, end),
+      position,
+      end >= bytes.length,
+    );
     want = processor.position === position ? want * 2 : pieceBytes;
   }
   return settleChunk(processor, 0, (from, to) => bytes.subarray(from, to));
@@ -91,10 +120,18 @@ function processSplit(
   settings: Partial<ChunkSettings> = {},
 ): ChunkOutcome {
   const bytes = bytesOf(input);
-  const processor = new ChunkProcessor(new Rules({ ...CSV, ...settings }), 0, bytes.length);
+  const processor = new ChunkProcessor(
+    new Rules({ ...CSV, ...settings }),
+    0,
+    bytes.length,
+  );
   processor.feed(bytes.subarray(0, split), 0, split >= bytes.length);
   if (!processor.done && !processor.fatal) {
-    processor.feed(bytes.subarray(processor.position), processor.position, true);
+    processor.feed(
+      bytes.subarray(processor.position),
+      processor.position,
+      true,
+    );
   }
   return settleChunk(processor, 0, (from, to) => bytes.subarray(from, to));
 }
@@ -117,8 +154,15 @@ describe('CSV invoices', () => {
     expect(invoices).toEqual(['A-1,C-9,EUR,DE,1,2,39.98,0.19,7.60,47.58']);
     expect(rejects).toEqual([]);
     expect(outcome).toMatchObject({
-      rows: 1, invoicedRows: 1, rejectedRows: 0, invoices: 1, rejectedOrders: 0,
-      fatal: undefined, newlines: 1, start: 0, end: 23,
+      rows: 1,
+      invoicedRows: 1,
+      rejectedRows: 0,
+      invoices: 1,
+      rejectedOrders: 0,
+      fatal: undefined,
+      newlines: 1,
+      start: 0,
+      end: 23,
       totals: { EUR: { subtotal: '3998', tax: '760', total: '4758' } },
     });
   });
@@ -169,12 +213,19 @@ describe('CSV invoices', () => {
   });
 
   test('the tax rate is written without trailing zeros', () => {
-    expect(csv('A,C,USD,,1,10\n', { tax: { rate: rate('0.20'), rounding: 'order' } }).invoices)
-      .toEqual(['A,C,USD,,1,1,10.00,0.2,2.00,12.00']);
-    expect(csv('A,C,USD,,1,10\n', { tax: { rate: rate('8.25%'), rounding: 'order' } }).invoices)
-      .toEqual(['A,C,USD,,1,1,10.00,0.0825,0.83,10.83']);
-    expect(csv('A,C,USD,,1,10\n', { tax: { rate: rate('0.00'), rounding: 'order' } }).invoices)
-      .toEqual(['A,C,USD,,1,1,10.00,0,0.00,10.00']);
+    expect(
+      csv('A,C,USD,,1,10\n', { tax: { rate: rate('0.20'), rounding: 'order' } })
+        .invoices,
+    ).toEqual(['A,C,USD,,1,1,10.00,0.2,2.00,12.00']);
+    expect(
+      csv('A,C,USD,,1,10\n', {
+        tax: { rate: rate('8.25%'), rounding: 'order' },
+      }).invoices,
+    ).toEqual(['A,C,USD,,1,1,10.00,0.0825,0.83,10.83']);
+    expect(
+      csv('A,C,USD,,1,10\n', { tax: { rate: rate('0.00'), rounding: 'order' } })
+        .invoices,
+    ).toEqual(['A,C,USD,,1,1,10.00,0,0.00,10.00']);
   });
 
   test('a tax table gives the region rate, or the * row', () => {
@@ -187,13 +238,14 @@ describe('CSV invoices', () => {
       ] as Array<[string, TaxRate]>,
       rounding: 'order' as const,
     };
-    const input = 'A,C,EUR,DE,1,10\nB,C,EUR,FR,1,10\nC,C,EUR,JP,1,10\nD,C,EUR,,1,10\n';
+    const input =
+      'A,C,EUR,DE,1,10\nB,C,EUR,FR,1,10\nC,C,EUR,JP,1,10\nD,C,EUR,,1,10\n';
     expect(csv(input, { tax }).invoices).toEqual([
-        'A,C,EUR,DE,1,1,10.00,0.19,1.90,11.90',
-        'B,C,EUR,FR,1,1,10.00,0.2,2.00,12.00',
-        'C,C,EUR,JP,1,1,10.00,0,0.00,10.00',
-        'D,C,EUR,,1,1,10.00,0,0.00,10.00',
-      ]);
+      'A,C,EUR,DE,1,1,10.00,0.19,1.90,11.90',
+      'B,C,EUR,FR,1,1,10.00,0.2,2.00,12.00',
+      'C,C,EUR,JP,1,1,10.00,0,0.00,10.00',
+      'D,C,EUR,,1,1,10.00,0,0.00,10.00',
+    ]);
   });
 
   test('a quantity of 1,000,000,000 and a price of 0 are fine', () => {
@@ -216,30 +268,50 @@ describe('CSV invoices', () => {
 describe('tax rounding', () => {
   // Two lines of 0.05 at 10%: 0.005 each, 0.01 for the order.
   const rows = 'A,C,USD,,1,0.05\nA,C,USD,,1,0.05\n';
-  const at10 = (rounding: 'order' | 'line') => ({ rate: rate('0.1'), rounding });
+  const at10 = (rounding: 'order' | 'line') => ({
+    rate: rate('0.1'),
+    rounding,
+  });
 
   test.each([
     ['order', 'half-up', 'A,C,USD,,2,2,0.10,0.1,0.01,0.11'],
     ['line', 'half-up', 'A,C,USD,,2,2,0.10,0.1,0.02,0.12'],
     ['order', 'half-even', 'A,C,USD,,2,2,0.10,0.1,0.01,0.11'],
     ['line', 'half-even', 'A,C,USD,,2,2,0.10,0.1,0.00,0.10'],
-  ] as const)('--tax-rounding %s --rounding %s', (taxRounding, rounding, invoice) => {
-    expect(csv(rows, { tax: at10(taxRounding), rounding }).invoices).toEqual([invoice]);
-  });
+  ] as const)(
+    '--tax-rounding %s --rounding %s',
+    (taxRounding, rounding, invoice) => {
+      expect(csv(rows, { tax: at10(taxRounding), rounding }).invoices).toEqual([
+        invoice,
+      ]);
+    },
+  );
 
   test('half-even rounds an order tax of x.5 to even', () => {
     // 0.25 at 10% = 0.025; 0.35 at 10% = 0.035
     const tax = at10('order');
-    expect(csv('A,C,USD,,1,0.25\nB,C,USD,,1,0.35\n', { tax, rounding: 'half-even' }).invoices)
-      .toEqual(['A,C,USD,,1,1,0.25,0.1,0.02,0.27', 'B,C,USD,,1,1,0.35,0.1,0.04,0.39']);
-    expect(csv('A,C,USD,,1,0.25\nB,C,USD,,1,0.35\n', { tax, rounding: 'half-up' }).invoices)
-      .toEqual(['A,C,USD,,1,1,0.25,0.1,0.03,0.28', 'B,C,USD,,1,1,0.35,0.1,0.04,0.39']);
+    expect(
+      csv('A,C,USD,,1,0.25\nB,C,USD,,1,0.35\n', { tax, rounding: 'half-even' })
+        .invoices,
+    ).toEqual([
+      'A,C,USD,,1,1,0.25,0.1,0.02,0.27',
+      'B,C,USD,,1,1,0.35,0.1,0.04,0.39',
+    ]);
+    expect(
+      csv('A,C,USD,,1,0.25\nB,C,USD,,1,0.35\n', { tax, rounding: 'half-up' })
+        .invoices,
+    ).toEqual([
+      'A,C,USD,,1,1,0.25,0.1,0.03,0.28',
+      'B,C,USD,,1,1,0.35,0.1,0.04,0.39',
+    ]);
   });
 });
 
 describe('CSV output cells', () => {
   test('the formula guard prefixes = + - @ tab and CR', () => {
-    const { invoices } = csv('=1+1,+C,USD,,1,1\n"@A","-9",USD,,1,1\n"\tT",C,USD,,1,1\n');
+    const { invoices } = csv(
+      '=1+1,+C,USD,,1,1\n"@A","-9",USD,,1,1\n"\tT",C,USD,,1,1\n',
+    );
     expect(invoices).toEqual([
       "'=1+1,'+C,USD,,1,1,1.00,0.19,0.19,1.19",
       "'@A,'-9,USD,,1,1,1.00,0.19,0.19,1.19",
@@ -249,9 +321,9 @@ describe('CSV output cells', () => {
   });
 
   test('--no-formula-guard leaves such cells alone', () => {
-    expect(csv('=1+1,-C,USD,,1,1\n', { formulaGuard: false }).invoices).toEqual([
-      '=1+1,-C,USD,,1,1,1.00,0.19,0.19,1.19',
-    ]);
+    expect(csv('=1+1,-C,USD,,1,1\n', { formulaGuard: false }).invoices).toEqual(
+      ['=1+1,-C,USD,,1,1,1.00,0.19,0.19,1.19'],
+    );
   });
 
   test('cells with commas, quotes or line ends are quoted', () => {
@@ -262,7 +334,9 @@ describe('CSV output cells', () => {
   });
 
   test('--output-format jsonl writes one object a line', () => {
-    expect(csv('A-1,C-9,EUR,DE,2,19.99\n', { outputFormat: 'jsonl' }).invoices).toEqual([
+    expect(
+      csv('A-1,C-9,EUR,DE,2,19.99\n', { outputFormat: 'jsonl' }).invoices,
+    ).toEqual([
       '{"order_id":"A-1","customer_id":"C-9","currency":"EUR","region":"DE","lines":1,' +
         '"quantity":2,"subtotal":"39.98","tax_rate":"0.19","tax":"7.60","total":"47.58"}',
     ]);
@@ -290,9 +364,15 @@ describe('CSV rejects', () => {
       '0,A,malformed_row,a quote stands where RFC 4180 allows none,"A,C""x,USD,DE,1,1"',
     ],
     [',C,USD,DE,1,1\n', '0,,missing_field,order_id is empty,",C,USD,DE,1,1"'],
-    ['  ,C,USD,DE,1,1\n', '0,,missing_field,order_id is empty,"  ,C,USD,DE,1,1"'],
+    [
+      '  ,C,USD,DE,1,1\n',
+      '0,,missing_field,order_id is empty,"  ,C,USD,DE,1,1"',
+    ],
     ['A,C,USD,DE,,1\n', '0,A,missing_field,quantity is empty,"A,C,USD,DE,,1"'],
-    ['A,C,USD,DE,1, \n', '0,A,missing_field,unit_price is empty,"A,C,USD,DE,1, "'],
+    [
+      'A,C,USD,DE,1, \n',
+      '0,A,missing_field,unit_price is empty,"A,C,USD,DE,1, "',
+    ],
     [
       'A,C,USD,DE,0,1\n',
       `0,A,invalid_quantity,quantity '0' ${QTY},"A,C,USD,DE,0,1"`,
@@ -307,11 +387,11 @@ describe('CSV rejects', () => {
     ],
     [
       'A,C,usd,DE,1,1\n',
-      "0,A,invalid_currency,currency 'usd' is not an ISO 4217 code,\"A,C,usd,DE,1,1\"",
+      '0,A,invalid_currency,currency \'usd\' is not an ISO 4217 code,"A,C,usd,DE,1,1"',
     ],
     [
       'A,C,XYZ,DE,1,1\n',
-      "0,A,invalid_currency,currency 'XYZ' is not an ISO 4217 code,\"A,C,XYZ,DE,1,1\"",
+      '0,A,invalid_currency,currency \'XYZ\' is not an ISO 4217 code,"A,C,XYZ,DE,1,1"',
     ],
     [
       'A,C,USD,DE,1,19.999\n',
@@ -325,11 +405,11 @@ describe('CSV rejects', () => {
     ],
     [
       'A,C,USD,DE,1,1e3\n',
-      "0,A,invalid_price,unit_price '1e3' is not a plain non-negative decimal,\"A,C,USD,DE,1,1e3\"",
+      '0,A,invalid_price,unit_price \'1e3\' is not a plain non-negative decimal,"A,C,USD,DE,1,1e3"',
     ],
     [
       'A,C,USD,DE,1,-5\n',
-      "0,A,invalid_price,unit_price '-5' is not a plain non-negative decimal,\"A,C,USD,DE,1,-5\"",
+      '0,A,invalid_price,unit_price \'-5\' is not a plain non-negative decimal,"A,C,USD,DE,1,-5"',
     ],
     [
       'A,C,USD,DE,1,"1,000"\n',
@@ -340,7 +420,12 @@ describe('CSV rejects', () => {
     const { invoices, rejects, outcome } = csv(input);
     expect(invoices).toEqual([]);
     expect(rejects).toEqual([reject]);
-    expect(outcome).toMatchObject({ rows: 1, invoicedRows: 0, rejectedRows: 1, invoices: 0 });
+    expect(outcome).toMatchObject({
+      rows: 1,
+      invoicedRows: 0,
+      rejectedRows: 1,
+      invoices: 0,
+    });
   });
 
   test('a bad line rejects the rest of its order as order_rejected', () => {
@@ -354,9 +439,15 @@ describe('CSV rejects', () => {
       '3,A,order_rejected,another line of the order was rejected,"A,C,USD,DE,2,1"',
     ]);
     expect(outcome).toMatchObject({
-      rows: 4, invoicedRows: 1, rejectedRows: 3, invoices: 1, rejectedOrders: 1,
+      rows: 4,
+      invoicedRows: 1,
+      rejectedRows: 3,
+      invoices: 1,
+      rejectedOrders: 1,
     });
-    expect(outcome.totals).toEqual({ USD: { subtotal: '100', tax: '19', total: '119' } });
+    expect(outcome.totals).toEqual({
+      USD: { subtotal: '100', tax: '19', total: '119' },
+    });
     expect([...outcome.rejectOrders]).toEqual([0, 0, 0]);
   });
 
@@ -372,7 +463,9 @@ describe('CSV rejects', () => {
   test('a malformed row without an order id rejects no order', () => {
     const { invoices, rejects } = csv('A,C,USD,DE,1,1\n ,C,USD\n');
     expect(invoices).toEqual(['A,C,USD,DE,1,1,1.00,0.19,0.19,1.19']);
-    expect(rejects).toEqual(['1,,malformed_row,"record has 3 fields, the header 6"," ,C,USD"']);
+    expect(rejects).toEqual([
+      '1,,malformed_row,"record has 3 fields, the header 6"," ,C,USD"',
+    ]);
   });
 
   test('invalid UTF-8 is invalid_encoding and rejects its order', () => {
@@ -387,7 +480,11 @@ describe('CSV rejects', () => {
       '0,A,invalid_encoding,record is not valid UTF-8,"A,C\ufffd,USD,DE,1,1"',
       '1,A,order_rejected,another line of the order was rejected,"A,C,USD,DE,1,1"',
     ]);
-    expect(outcome).toMatchObject({ rows: 2, rejectedRows: 2, rejectedOrders: 1 });
+    expect(outcome).toMatchObject({
+      rows: 2,
+      rejectedRows: 2,
+      rejectedOrders: 1,
+    });
   });
 
   test('invalid UTF-8 in the order id rejects no order', () => {
@@ -408,10 +505,15 @@ describe('CSV rejects', () => {
       table: [['DE', rate('0.19')]] as Array<[string, TaxRate]>,
       rounding: 'order' as const,
     };
-    const { invoices, rejects } = csv('A,C,EUR,DE,1,1\nB,C,EUR,FR,1,1\nD,C,EUR,,1,1\n', { tax });
+    const { invoices, rejects } = csv(
+      'A,C,EUR,DE,1,1\nB,C,EUR,FR,1,1\nD,C,EUR,,1,1\n',
+      { tax },
+    );
     expect(invoices).toEqual(['A,C,EUR,DE,1,1,1.00,0.19,0.19,1.19']);
     const why = (region: string) =>
-      quoted(`region '${region}' is not in the tax table, which has no '*' row`);
+      quoted(
+        `region '${region}' is not in the tax table, which has no '*' row`,
+      );
     expect(rejects).toEqual([
       `1,B,unknown_region,${why('FR')},"B,C,EUR,FR,1,1"`,
       `2,D,unknown_region,${why('')},"D,C,EUR,,1,1"`,
@@ -423,7 +525,8 @@ describe('CSV rejects', () => {
       'A,C,USD,DE,1,1\nA,C,USD,FR,1,1\nB,C,USD,,1,1\nB,C,EUR,,1,1\nD,C,USD,,1,1\nD,C2,USD,,1,1\n',
     );
     expect(invoices).toEqual([]);
-    const message = 'lines of the order disagree on customer_id, currency or region';
+    const message =
+      'lines of the order disagree on customer_id, currency or region';
     expect(rejects).toEqual([
       `0,A,mixed_order,"${message}","A,C,USD,DE,1,1"`,
       `1,A,mixed_order,"${message}","A,C,USD,FR,1,1"`,
@@ -432,7 +535,11 @@ describe('CSV rejects', () => {
       `4,D,mixed_order,"${message}","D,C,USD,,1,1"`,
       `5,D,mixed_order,"${message}","D,C2,USD,,1,1"`,
     ]);
-    expect(outcome).toMatchObject({ rows: 6, rejectedRows: 6, rejectedOrders: 3 });
+    expect(outcome).toMatchObject({
+      rows: 6,
+      rejectedRows: 6,
+      rejectedOrders: 3,
+    });
   });
 
   test('an empty currency is the default currency, not a different one', () => {
@@ -443,20 +550,20 @@ describe('CSV rejects', () => {
 
   test('a line of its own code keeps it in a mixed order', () => {
     const { rejects } = csv('A,C,USD,,1,1\nA,C2,USD,,1,1\nA,C,USD,,0,1\n');
-    expect(rejects.map((line) => line.split(',').slice(0, 3).join(','))).toEqual([
-      '0,A,mixed_order',
-      '1,A,mixed_order',
-      '2,A,invalid_quantity',
-    ]);
+    expect(
+      rejects.map((line) => line.split(',').slice(0, 3).join(',')),
+    ).toEqual(['0,A,mixed_order', '1,A,mixed_order', '2,A,invalid_quantity']);
   });
 
   test('amount_out_of_range on every line when the total passes 2^53 - 1', () => {
     const message = 'order total passes 2^53 - 1 minor units';
     // Subtotal past 2^53 - 1.
-    expect(csv('A,C,USD,,2,90071992547409.91\nA,C,USD,,1,1\n').rejects).toEqual([
-      `0,A,amount_out_of_range,${message},"A,C,USD,,2,90071992547409.91"`,
-      `1,A,amount_out_of_range,${message},"A,C,USD,,1,1"`,
-    ]);
+    expect(csv('A,C,USD,,2,90071992547409.91\nA,C,USD,,1,1\n').rejects).toEqual(
+      [
+        `0,A,amount_out_of_range,${message},"A,C,USD,,2,90071992547409.91"`,
+        `1,A,amount_out_of_range,${message},"A,C,USD,,1,1"`,
+      ],
+    );
     // Subtotal fits; subtotal plus tax does not.
     expect(csv('A,C,USD,,1,90071992547409.91\n').rejects).toEqual([
       `0,A,amount_out_of_range,${message},"A,C,USD,,1,90071992547409.91"`,
@@ -469,7 +576,11 @@ describe('CSV rejects', () => {
       expect(rejects).toEqual([
         `0,A,amount_out_of_range,${message},"A,C,USD,,1000000000,99999999999999"`,
       ]);
-      expect(outcome).toMatchObject({ invoices: 0, rejectedOrders: 1, totals: {} });
+      expect(outcome).toMatchObject({
+        invoices: 0,
+        rejectedOrders: 1,
+        totals: {},
+      });
     }
   });
 
@@ -485,7 +596,9 @@ describe('CSV rejects', () => {
   test('a price of 400 digits with line rounding is amount_out_of_range', () => {
     const price = `1${'0'.repeat(400)}`;
     expect(
-      csv(`A,C,USD,,1,${price}\n`, { tax: { rate: rate('0.19'), rounding: 'line' } }).rejects,
+      csv(`A,C,USD,,1,${price}\n`, {
+        tax: { rate: rate('0.19'), rounding: 'line' },
+      }).rejects,
     ).toEqual([
       `0,A,amount_out_of_range,order total passes 2^53 - 1 minor units,"A,C,USD,,1,${price}"`,
     ]);
@@ -521,12 +634,16 @@ describe('CSV lines and counts', () => {
     const { rejects, outcome } = csv(
       'A,"C\n9",USD,,1,1\n\n\r\nB,C,USD,,0,1\r\nD,C,USD,,1\nE,C,USD,,1,1',
     );
-    expect(rejects.map((line) => line.split(',').slice(0, 3).join(','))).toEqual([
-      '4,B,invalid_quantity',
-      '5,D,malformed_row',
-    ]);
+    expect(
+      rejects.map((line) => line.split(',').slice(0, 3).join(',')),
+    ).toEqual(['4,B,invalid_quantity', '5,D,malformed_row']);
     expect(outcome).toMatchObject({
-      rows: 4, invoicedRows: 2, rejectedRows: 2, invoices: 2, rejectedOrders: 2, newlines: 6,
+      rows: 4,
+      invoicedRows: 2,
+      rejectedRows: 2,
+      invoices: 2,
+      rejectedOrders: 2,
+      newlines: 6,
     });
     expect([...outcome.rejectLines]).toEqual([4, 5]);
   });
@@ -534,7 +651,12 @@ describe('CSV lines and counts', () => {
   test('blank lines are counted nowhere', () => {
     const { outcome, invoices } = csv('\n\r\nA,C,USD,,1,1\n\n');
     expect(invoices).toEqual(['A,C,USD,,1,1,1.00,0.19,0.19,1.19']);
-    expect(outcome).toMatchObject({ rows: 1, invoicedRows: 1, rejectedRows: 0, newlines: 4 });
+    expect(outcome).toMatchObject({
+      rows: 1,
+      invoicedRows: 1,
+      rejectedRows: 0,
+      newlines: 4,
+    });
   });
 
   test('rows = invoiced rows + rejected rows', () => {
@@ -544,7 +666,11 @@ describe('CSV lines and counts', () => {
     const { outcome } = csv(input);
     expectCounts(outcome);
     expect(outcome).toMatchObject({
-      rows: 9, invoicedRows: 3, rejectedRows: 6, invoices: 2, rejectedOrders: 3,
+      rows: 9,
+      invoicedRows: 3,
+      rejectedRows: 6,
+      invoices: 2,
+      rejectedOrders: 3,
     });
   });
 
@@ -564,7 +690,11 @@ describe('CSV lines and counts', () => {
   });
 
   test('a record of exactly maxRecordBytes is fine, with LF or CRLF', () => {
-    for (const input of ['A,C,USD,,1,1\n', 'A,C,USD,,1,1\r\n', 'A,C,USD,,1,1']) {
+    for (const input of [
+      'A,C,USD,,1,1\n',
+      'A,C,USD,,1,1\r\n',
+      'A,C,USD,,1,1',
+    ]) {
       const { outcome } = csv(input, { maxRecordBytes: 12 });
       expect(outcome.fatal).toBeUndefined();
       expect(outcome.invoices).toBe(1);
@@ -581,9 +711,13 @@ describe('chunk bounds', () => {
     processor.feed(bytes, 0, false);
     expect(processor.done).toBe(true);
     expect(processor.position).toBe(26);
-    const outcome = settleChunk(processor, 13, (from, to) => bytes.subarray(from, to));
+    const outcome = settleChunk(processor, 13, (from, to) =>
+      bytes.subarray(from, to),
+    );
     expect(outcome).toMatchObject({ start: 13, end: 26, rows: 1, newlines: 1 });
-    expect(outcome.invoiceBytes.toString()).toBe('B,C,USD,,1,1,2.00,0.19,0.38,2.38\n');
+    expect(outcome.invoiceBytes.toString()).toBe(
+      'B,C,USD,,1,1,2.00,0.19,0.38,2.38\n',
+    );
   });
 
   test('a record starting at ownedEnd belongs to the next chunk', () => {
@@ -628,23 +762,39 @@ describe('feeding in pieces', () => {
   test.each([
     ['csv', csvInput, CSV],
     ['jsonl', jsonInput, JSONL],
-  ] as const)('%s: split anywhere, the outcome is the same', (_, input, settings) => {
-    const whole = plain(processSplit(input, Buffer.byteLength(input), settings));
-    expect(whole.rows).toBeGreaterThan(4);
-    for (let split = 0; split <= Buffer.byteLength(input); split++) {
-      expect(plain(processSplit(input, split, settings)), `split at ${split}`).toEqual(whole);
-    }
-  });
+  ] as const)(
+    '%s: split anywhere, the outcome is the same',
+    (_, input, settings) => {
+      const whole = plain(
+        processSplit(input, Buffer.byteLength(input), settings),
+      );
+      expect(whole.rows).toBeGreaterThan(4);
+      for (let split = 0; split <= Buffer.byteLength(input); split++) {
+        expect(
+          plain(processSplit(input, split, settings)),
+          `split at ${split}`,
+        ).toEqual(whole);
+      }
+    },
+  );
 
   test.each([
     ['csv', csvInput, CSV],
     ['jsonl', jsonInput, JSONL],
-  ] as const)('%s: read in pieces of any size, the outcome is the same', (_, input, settings) => {
-    const whole = plain(processSplit(input, Buffer.byteLength(input), settings));
-    for (let piece = 1; piece <= Buffer.byteLength(input); piece++) {
-      expect(plain(processInPieces(input, piece, settings)), `pieces of ${piece}`).toEqual(whole);
-    }
-  });
+  ] as const)(
+    '%s: read in pieces of any size, the outcome is the same',
+    (_, input, settings) => {
+      const whole = plain(
+        processSplit(input, Buffer.byteLength(input), settings),
+      );
+      for (let piece = 1; piece <= Buffer.byteLength(input); piece++) {
+        expect(
+          plain(processInPieces(input, piece, settings)),
+          `pieces of ${piece}`,
+        ).toEqual(whole);
+      }
+    },
+  );
 
   test('the split outcome matches the expected invoices', () => {
     const { invoices, outcome } = result(processInPieces(csvInput, 7));
@@ -661,9 +811,13 @@ describe('feeding in pieces', () => {
   // maxRecordBytes whose CRLF is split after the CR is taken as too long.
   test('CSV: a record of exactly maxRecordBytes split after its CR is not too long', () => {
     const input = 'A,C,USD,,1,1\r\nB,C,USD,,1,2\r\n';
-    const whole = plain(processSplit(input, input.length, { maxRecordBytes: 12 }));
+    const whole = plain(
+      processSplit(input, input.length, { maxRecordBytes: 12 }),
+    );
     expect(whole.fatal).toBeUndefined();
-    expect(plain(processSplit(input, 13, { maxRecordBytes: 12 }))).toEqual(whole);
+    expect(plain(processSplit(input, 13, { maxRecordBytes: 12 }))).toEqual(
+      whole,
+    );
   });
 
   // Bug: before EOF, an over-long JSON line whose bytes end in CR is
@@ -686,7 +840,12 @@ describe('JSON lines', () => {
     const { invoices, rejects, outcome } = jsonl(`${contractOrder}\n`);
     expect(invoices).toEqual(['A-1,C-9,EUR,DE,1,2,39.98,0.19,7.60,47.58']);
     expect(rejects).toEqual([]);
-    expect(outcome).toMatchObject({ rows: 1, invoicedRows: 1, invoices: 1, newlines: 1 });
+    expect(outcome).toMatchObject({
+      rows: 1,
+      invoicedRows: 1,
+      invoices: 1,
+      newlines: 1,
+    });
   });
 
   test('order_id and unit_price aliases, numbers and digit strings', () => {
@@ -714,12 +873,12 @@ describe('JSON lines', () => {
   test('line tax rounding sums the items', () => {
     const line =
       '{"id":"A","items":[{"price":"0.05","quantity":1},{"price":"0.05","quantity":1}]}\n';
-    expect(jsonl(line, { tax: { rate: rate('0.1'), rounding: 'line' } }).invoices).toEqual([
-      'A,,USD,,2,2,0.10,0.1,0.02,0.12',
-    ]);
-    expect(jsonl(line, { tax: { rate: rate('0.1'), rounding: 'order' } }).invoices).toEqual([
-      'A,,USD,,2,2,0.10,0.1,0.01,0.11',
-    ]);
+    expect(
+      jsonl(line, { tax: { rate: rate('0.1'), rounding: 'line' } }).invoices,
+    ).toEqual(['A,,USD,,2,2,0.10,0.1,0.02,0.12']);
+    expect(
+      jsonl(line, { tax: { rate: rate('0.1'), rounding: 'order' } }).invoices,
+    ).toEqual(['A,,USD,,2,2,0.10,0.1,0.01,0.11']);
   });
 
   test.each([
@@ -727,15 +886,30 @@ describe('JSON lines', () => {
     ['[1,2]', '0,,malformed_json,line is not a JSON object,"[1,2]"'],
     ['null', '0,,malformed_json,line is not a JSON object,null'],
     ['"A"', '0,,malformed_json,line is not a JSON object,"""A"""'],
-    ['{"items":[{"price":"1","quantity":1}]}', '0,,invalid_order,order has no non-empty id,'],
+    [
+      '{"items":[{"price":"1","quantity":1}]}',
+      '0,,invalid_order,order has no non-empty id,',
+    ],
     [
       '{"id":" ","items":[{"price":"1","quantity":1}]}',
       '0,,invalid_order,order has no non-empty id,',
     ],
-    ['{"id":"A","items":[]}', '0,A,invalid_order,order has no items array with at least one item,'],
-    ['{"id":"A"}', '0,A,invalid_order,order has no items array with at least one item,'],
-    ['{"id":"A","items":{}}', '0,A,invalid_order,order has no items array with at least one item,'],
-    ['{"id":"A","items":[{"quantity":1}]}', '0,A,missing_field,item 1: price is empty or absent,'],
+    [
+      '{"id":"A","items":[]}',
+      '0,A,invalid_order,order has no items array with at least one item,',
+    ],
+    [
+      '{"id":"A"}',
+      '0,A,invalid_order,order has no items array with at least one item,',
+    ],
+    [
+      '{"id":"A","items":{}}',
+      '0,A,invalid_order,order has no items array with at least one item,',
+    ],
+    [
+      '{"id":"A","items":[{"quantity":1}]}',
+      '0,A,missing_field,item 1: price is empty or absent,',
+    ],
     [
       '{"id":"A","items":[{"price":"1","quantity":""}]}',
       '0,A,missing_field,item 1: quantity is empty or absent,',
@@ -774,8 +948,15 @@ describe('JSON lines', () => {
     expect(invoices).toEqual([]);
     expect(rejects).toHaveLength(1);
     expect(rejects[0].startsWith(rejectStart)).toBe(true);
-    expect(rejects[0].endsWith(/[",]/.test(line) ? quoted(line) : line)).toBe(true);
-    expect(outcome).toMatchObject({ rows: 1, invoicedRows: 0, rejectedRows: 1, invoices: 0 });
+    expect(rejects[0].endsWith(/[",]/.test(line) ? quoted(line) : line)).toBe(
+      true,
+    );
+    expect(outcome).toMatchObject({
+      rows: 1,
+      invoicedRows: 0,
+      rejectedRows: 1,
+      invoices: 0,
+    });
   });
 
   test('unknown_region from the tax table', () => {
@@ -804,13 +985,19 @@ describe('JSON lines', () => {
         '{"id":"A","items":[{"price":"2","quantity":1}]}\n',
     );
     expect(invoices).toEqual(['B,,USD,,1,1,1.00,0.19,0.19,1.19']);
-    expect(rejects.map((line) => line.split(',').slice(0, 4).join(','))).toEqual([
+    expect(
+      rejects.map((line) => line.split(',').slice(0, 4).join(',')),
+    ).toEqual([
       '0,A,duplicate_order,order id stands on more than one line',
       '2,A,duplicate_order,order id stands on more than one line',
       '3,A,duplicate_order,order id stands on more than one line',
     ]);
     expect(outcome).toMatchObject({
-      rows: 4, invoicedRows: 1, rejectedRows: 3, invoices: 1, rejectedOrders: 1,
+      rows: 4,
+      invoicedRows: 1,
+      rejectedRows: 3,
+      invoices: 1,
+      rejectedOrders: 1,
     });
   });
 
@@ -835,35 +1022,48 @@ describe('JSON lines', () => {
     const { invoices, rejects, outcome } = jsonl(input, settings);
     expect(invoices).toEqual(['B,,USD,,1,1,1.00,0.19,0.19,1.19']);
     expect(rejects).toHaveLength(1);
-    expect(rejects[0].startsWith(
-      '0,,record_too_long,line is longer than --max-record-size (46 bytes),',
-    )).toBe(true);
-    expect(outcome).toMatchObject({ rows: 2, invoicedRows: 1, rejectedRows: 1, newlines: 2 });
+    expect(
+      rejects[0].startsWith(
+        '0,,record_too_long,line is longer than --max-record-size (46 bytes),',
+      ),
+    ).toBe(true);
+    expect(outcome).toMatchObject({
+      rows: 2,
+      invoicedRows: 1,
+      rejectedRows: 1,
+      newlines: 2,
+    });
     // A line longer than each read is skipped across reads.
     for (const piece of [1, 5, 20, 46, 47, 48]) {
-      expect(plain(processInPieces(input, piece, { ...JSONL, ...settings }))).toEqual(
-        plain(outcome),
-      );
+      expect(
+        plain(processInPieces(input, piece, { ...JSONL, ...settings })),
+      ).toEqual(plain(outcome));
     }
   });
 
   test('a line of exactly maxRecordBytes is fine', () => {
     const line = '{"id":"A","items":[{"price":"1","quantity":1}]}';
-    expect(jsonl(`${line}\r\n`, { maxRecordBytes: line.length }).invoices).toHaveLength(1);
+    expect(
+      jsonl(`${line}\r\n`, { maxRecordBytes: line.length }).invoices,
+    ).toHaveLength(1);
   });
 
   // Bug: a record_too_long line shorter than the 1024-byte preview is
   // shown with its line end, where the contract says the record is
   // written without it.
   test('a record_too_long record is shown without its line end', () => {
-    const { rejects } = jsonl('{"id":"A","items":[]}\n{"id":"B"}\n', { maxRecordBytes: 12 });
+    const { rejects } = jsonl('{"id":"A","items":[]}\n{"id":"B"}\n', {
+      maxRecordBytes: 12,
+    });
     expect(rejects[0]).not.toMatch(/\n/);
   });
 
   // Bug: parseMinorUnitsText reads a price string as latin1, so the
   // non-Latin-1 U+0130 reads as the digit 0 and "1\u0130" as 10.
   test('a price with a non-Latin-1 character is invalid_price', () => {
-    const { invoices, rejects } = jsonl('{"id":"A","items":[{"price":"1\u0130","quantity":1}]}\n');
+    const { invoices, rejects } = jsonl(
+      '{"id":"A","items":[{"price":"1\u0130","quantity":1}]}\n',
+    );
     expect(invoices).toEqual([]);
     expect(rejects[0].split(',')[2]).toBe('invalid_price');
   });
@@ -872,7 +1072,9 @@ describe('JSON lines', () => {
   // rounding computeTaxMinor throws while reading the line.
   test('a price of 400 digits is amount_out_of_range, not a crash', () => {
     const line = `{"id":"A","items":[{"price":"1${'0'.repeat(400)}","quantity":1}]}\n`;
-    const { rejects } = jsonl(line, { tax: { rate: rate('0.19'), rounding: 'line' } });
+    const { rejects } = jsonl(line, {
+      tax: { rate: rate('0.19'), rounding: 'line' },
+    });
     expect(rejects[0].split(',')[2]).toBe('amount_out_of_range');
   });
 
@@ -881,7 +1083,9 @@ describe('JSON lines', () => {
       '{"id":"A","items":[{"price":"90071992547409.91","quantity":1},' +
         '{"price":"1","quantity":1}]}\n',
     );
-    expect(rejects[0].split(',').slice(0, 3).join(',')).toBe('0,A,amount_out_of_range');
+    expect(rejects[0].split(',').slice(0, 3).join(',')).toBe(
+      '0,A,amount_out_of_range',
+    );
     expectCounts(outcome);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, test, expect } from 'vitest';
-import { OrderPartial, finalLineCode, settleOrder } from '../../src/orders/partial.js';
+import {
+  OrderPartial,
+  finalLineCode,
+  settleOrder,
+} from '../../src/orders/partial.js';
 import { Code } from '../../src/orders/codes.js';
 import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
 import { parseTaxRate, type TaxRate } from '../../src/money/tax.js';
@@ -8,7 +12,14 @@ const RATE = parseTaxRate('0.19')!;
 const SETTINGS: ChunkSettings = {
   format: 'csv',
   delimiter: 44,
-  columns: { orderId: 0, customerId: 1, currency: 2, region: 3, quantity: 4, unitPrice: 5 },
+  columns: {
+    orderId: 0,
+    customerId: 1,
+    currency: 2,
+    region: 3,
+    quantity: 4,
+    unitPrice: 5,
+  },
   fieldCount: 6,
   defaultCurrency: 'USD',
   tax: { rate: RATE, rounding: 'order' },
@@ -39,8 +50,15 @@ function orderOf(lines: Line[], key = 'A'): OrderPartial {
 
 function addLine(order: OrderPartial, line: Line): void {
   order.addLines(
-    line.customerId ?? 'C', line.currency ?? 'USD', line.region ?? 'DE', 2,
-    line.rate ?? RATE, 1, line.quantity ?? 1, line.amountMinor, line.lineTaxMinor ?? 0,
+    line.customerId ?? 'C',
+    line.currency ?? 'USD',
+    line.region ?? 'DE',
+    2,
+    line.rate ?? RATE,
+    1,
+    line.quantity ?? 1,
+    line.amountMinor,
+    line.lineTaxMinor ?? 0,
   );
 }
 
@@ -48,28 +66,47 @@ describe('settleOrder', () => {
   test('a good order: tax on the subtotal, rounded once', () => {
     const order = orderOf([{ amountMinor: 1999 }, { amountMinor: 1999 }]);
     expect(order).toMatchObject({ lines: 2, quantity: 2, subtotalMinor: 3998 });
-    expect(settleOrder(order, CSV_RULES)).toEqual({ code: 0, taxMinor: 760, totalMinor: 4758 });
+    expect(settleOrder(order, CSV_RULES)).toEqual({
+      code: 0,
+      taxMinor: 760,
+      totalMinor: 4758,
+    });
   });
 
   test('line rounding takes the sum of line taxes', () => {
-    const rules = new Rules({ ...SETTINGS, tax: { rate: RATE, rounding: 'line' } });
+    const rules = new Rules({
+      ...SETTINGS,
+      tax: { rate: RATE, rounding: 'line' },
+    });
     const order = orderOf([
       { amountMinor: 1999, lineTaxMinor: 380 },
       { amountMinor: 1999, lineTaxMinor: 380 },
     ]);
-    expect(settleOrder(order, rules)).toEqual({ code: 0, taxMinor: 760, totalMinor: 4758 });
+    expect(settleOrder(order, rules)).toEqual({
+      code: 0,
+      taxMinor: 760,
+      totalMinor: 4758,
+    });
     const rounded = orderOf([
       { amountMinor: 5, lineTaxMinor: 1 },
       { amountMinor: 5, lineTaxMinor: 1 },
     ]);
-    expect(settleOrder(rounded, rules)).toEqual({ code: 0, taxMinor: 2, totalMinor: 12 });
+    expect(settleOrder(rounded, rules)).toEqual({
+      code: 0,
+      taxMinor: 2,
+      totalMinor: 12,
+    });
   });
 
   test('half-even rounding from the rules', () => {
     const rate = parseTaxRate('0.01')!;
     const rules = new Rules({ ...SETTINGS, rounding: 'half-even' });
-    expect(settleOrder(orderOf([{ amountMinor: 250, rate }]), rules).taxMinor).toBe(2);
-    expect(settleOrder(orderOf([{ amountMinor: 250, rate }]), CSV_RULES).taxMinor).toBe(3);
+    expect(
+      settleOrder(orderOf([{ amountMinor: 250, rate }]), rules).taxMinor,
+    ).toBe(2);
+    expect(
+      settleOrder(orderOf([{ amountMinor: 250, rate }]), CSV_RULES).taxMinor,
+    ).toBe(3);
   });
 
   test.each([
@@ -93,7 +130,9 @@ describe('settleOrder', () => {
     const order = new OrderPartial('A', 0);
     order.badRows = 2;
     expect(settleOrder(order, CSV_RULES)).toEqual({
-      code: Code.orderRejected, taxMinor: 0, totalMinor: 0,
+      code: Code.orderRejected,
+      taxMinor: 0,
+      totalMinor: 0,
     });
   });
 
@@ -101,11 +140,13 @@ describe('settleOrder', () => {
     const rate0 = parseTaxRate('0')!;
     const fits = orderOf([{ amountMinor: MAX_SAFE, rate: rate0 }]);
     expect(settleOrder(fits, CSV_RULES)).toEqual({
-      code: 0, taxMinor: 0, totalMinor: MAX_SAFE,
+      code: 0,
+      taxMinor: 0,
+      totalMinor: MAX_SAFE,
     });
-    expect(settleOrder(orderOf([{ amountMinor: MAX_SAFE }]), CSV_RULES).code).toBe(
-      Code.amountOutOfRange,
-    );
+    expect(
+      settleOrder(orderOf([{ amountMinor: MAX_SAFE }]), CSV_RULES).code,
+    ).toBe(Code.amountOutOfRange);
     const twoLines = orderOf([
       { amountMinor: MAX_SAFE, rate: rate0 },
       { amountMinor: 1, rate: rate0 },
@@ -127,20 +168,30 @@ describe('settleOrder', () => {
   });
 
   test('merging stretches gives what one stretch with every line gives', () => {
-    const lines: Line[] = [{ amountMinor: 100 }, { amountMinor: 250 }, { amountMinor: 7 }];
+    const lines: Line[] = [
+      { amountMinor: 100 },
+      { amountMinor: 250 },
+      { amountMinor: 7 },
+    ];
     const first = orderOf(lines.slice(0, 1));
     const second = orderOf(lines.slice(1));
     first.merge(second);
     const whole = orderOf(lines);
     expect(first).toMatchObject({ lines: 3, quantity: 3, subtotalMinor: 357 });
-    expect(settleOrder(first, CSV_RULES)).toEqual(settleOrder(whole, CSV_RULES));
+    expect(settleOrder(first, CSV_RULES)).toEqual(
+      settleOrder(whole, CSV_RULES),
+    );
   });
 
   test('merging keeps the first valid stretch attributes and finds disagreements', () => {
     const empty = new OrderPartial('A', 0);
     empty.badRows = 1;
     empty.merge(orderOf([{ amountMinor: 5, currency: 'EUR' }]));
-    expect(empty).toMatchObject({ hasValidLine: true, currency: 'EUR', badRows: 1 });
+    expect(empty).toMatchObject({
+      hasValidLine: true,
+      currency: 'EUR',
+      badRows: 1,
+    });
     expect(settleOrder(empty, CSV_RULES).code).toBe(Code.orderRejected);
 
     const first = orderOf([{ amountMinor: 5 }]);
@@ -164,6 +215,8 @@ describe('finalLineCode', () => {
     [Code.malformedRow, { code: Code.amountOutOfRange }, Code.malformedRow],
     [Code.invalidPrice, { code: Code.duplicateOrder }, Code.duplicateOrder],
   ])('own code %i in an order settled %o is %i', (own, settlement, code) => {
-    expect(finalLineCode(own, { ...settlement, taxMinor: 0, totalMinor: 0 })).toBe(code);
+    expect(
+      finalLineCode(own, { ...settlement, taxMinor: 0, totalMinor: 0 }),
+    ).toBe(code);
   });
 });

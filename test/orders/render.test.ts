@@ -15,7 +15,14 @@ import { parseTaxRate } from '../../src/money/tax.js';
 const SETTINGS: ChunkSettings = {
   format: 'csv',
   delimiter: 44,
-  columns: { orderId: 0, customerId: 1, currency: 2, region: 3, quantity: 4, unitPrice: 5 },
+  columns: {
+    orderId: 0,
+    customerId: 1,
+    currency: 2,
+    region: 3,
+    quantity: 4,
+    unitPrice: 5,
+  },
   fieldCount: 6,
   defaultCurrency: 'USD',
   tax: { rate: parseTaxRate('0.19')!, rounding: 'order' },
@@ -63,13 +70,18 @@ describe('csvCell', () => {
 
   test('csv-parse reads a cell back to its text (after the guard)', () => {
     const text = fc
-      .array(fc.constantFrom('a', ',', '"', '\n', '\r\n', ' ', 'é', '=', '-'), { maxLength: 8 })
+      .array(fc.constantFrom('a', ',', '"', '\n', '\r\n', ' ', 'é', '=', '-'), {
+        maxLength: 8,
+      })
       .map((parts) => parts.join(''));
     fc.assert(
       fc.property(text, fc.boolean(), (value, guard) => {
-        const guarded = guard && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+        const guarded =
+          guard && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
         const line = `${csvCell(value, guard)},x\n`;
-        expect(parse(line, { record_delimiter: ['\r\n', '\n'] })).toEqual([[guarded, 'x']]);
+        expect(parse(line, { record_delimiter: ['\r\n', '\n'] })).toEqual([
+          [guarded, 'x'],
+        ]);
       }),
       { numRuns: 300 },
     );
@@ -79,7 +91,17 @@ describe('csvCell', () => {
 describe('renderInvoice', () => {
   function order(key: string, customerId: string): OrderPartial {
     const partial = new OrderPartial(key, 0);
-    partial.addLines(customerId, 'EUR', 'DE', 2, parseTaxRate('0.19')!, 1, 2, 3998, 0);
+    partial.addLines(
+      customerId,
+      'EUR',
+      'DE',
+      2,
+      parseTaxRate('0.19')!,
+      1,
+      2,
+      3998,
+      0,
+    );
     return partial;
   }
   const settlement = { code: 0, taxMinor: 760, totalMinor: 4758 };
@@ -88,15 +110,15 @@ describe('renderInvoice', () => {
     expect(INVOICE_HEADER).toBe(
       'order_id,customer_id,currency,region,lines,quantity,subtotal,tax_rate,tax,total\n',
     );
-    expect(renderInvoice(order('A-1', 'C-9'), settlement, new Rules(SETTINGS))).toBe(
-      'A-1,C-9,EUR,DE,1,2,39.98,0.19,7.60,47.58\n',
-    );
+    expect(
+      renderInvoice(order('A-1', 'C-9'), settlement, new Rules(SETTINGS)),
+    ).toBe('A-1,C-9,EUR,DE,1,2,39.98,0.19,7.60,47.58\n');
   });
 
   test('text cells are guarded and quoted', () => {
-    expect(renderInvoice(order('=A,1', '-9'), settlement, new Rules(SETTINGS))).toBe(
-      '"\'=A,1",\'-9,EUR,DE,1,2,39.98,0.19,7.60,47.58\n',
-    );
+    expect(
+      renderInvoice(order('=A,1', '-9'), settlement, new Rules(SETTINGS)),
+    ).toBe('"\'=A,1",\'-9,EUR,DE,1,2,39.98,0.19,7.60,47.58\n');
   });
 
   test('JSON lines: amounts as strings, counts as numbers, no guard', () => {
@@ -112,13 +134,19 @@ describe('renderRejectTail', () => {
   test('order id, code, message and record, quoted as needed', () => {
     expect(REJECTS_HEADER).toBe('line,order_id,code,message,record\n');
     expect(
-      renderRejectTail('A', 'invalid_quantity', "quantity '0' is bad", 'A,C,0', true),
-    ).toBe("A,invalid_quantity,quantity '0' is bad,\"A,C,0\"\n");
+      renderRejectTail(
+        'A',
+        'invalid_quantity',
+        "quantity '0' is bad",
+        'A,C,0',
+        true,
+      ),
+    ).toBe('A,invalid_quantity,quantity \'0\' is bad,"A,C,0"\n');
   });
 
   test('the guard applies to the order id and the record, not the message', () => {
     expect(renderRejectTail('=A', 'missing_field', '-x', '=A,,', true)).toBe(
-      "'=A,missing_field,-x,\"'=A,,\"\n",
+      '\'=A,missing_field,-x,"\'=A,,"\n',
     );
     expect(renderRejectTail('=A', 'missing_field', '-x', '=A,,', false)).toBe(
       '=A,missing_field,-x,"=A,,"\n',
