@@ -73,6 +73,9 @@ export class ChunkChain {
       if (!orders) this.spread.set(chunk, (orders = new Set()));
       orders.add(order);
     };
+    // The first chunk's ids, times the chunks, foretell the file's.
+    if (report.index === 0)
+      this.#keys?.reserve(hashes.length * this.#tasks.length);
     for (let order = 0; order < hashes.length; order++) {
       this.#keys?.add(hashes[order], report.index, order, onSpread);
     }

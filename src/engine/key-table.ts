@@ -14,35 +14,54 @@ const PARTS = 256;
 // (both below 2^26, so the sum is exact), or MANY once it stood in two.
 const ORDER_SPAN = 2 ** 26;
 
+const FIRST_PART_SLOTS = 64;
+const MAX_PART_SLOTS = 2 ** 24;
+// What reserve() sets aside at most: 4M ids, 128 MB of slots.
+const MAX_RESERVED_IDS = 4 * 2 ** 20;
+
 /**
  * One partition: a table kept at most three quarters full. A slot is two
- * neighbouring doubles, the hash and where it first stood. An insert costs
- * about 300 ns here, most of it waiting on memory: the hashes are random,
- * so each insert touches a random place of a table of tens of megabytes.
+ * neighbouring doubles, the hash and where it first stood. Slots are found
+ * from the hash's low 32 bits with integer arithmetic: the double division
+ * and modulo this once used cost more than the memory access itself.
  */
 class Part {
-  slots = new Float64Array(128);
+  slots: Float64Array;
   size = 0;
+  /** The size at which the table grows. */
+  limit: number;
 
-  /** The index of `hash`'s slot pair, or of the empty pair it would take. */
-  slotOf(hash: number): number {
-    const mask = this.slots.length / 2 - 1;
-    // The low bits chose the partition; the next ones choose the slot.
-    let slot = Math.floor(hash / PARTS) & mask;
-    while (this.slots[slot * 2] !== EMPTY && this.slots[slot * 2] !== hash) {
-      slot = (slot + 1) & mask;
-    }
-    return slot * 2;
+  constructor(slotCount: number) {
+    this.slots = new Float64Array(slotCount * 2);
+    this.limit = (slotCount / 4) * 3;
   }
 
-  growIfFull(): void {
-    if (this.size * 8 < this.slots.length * 3) return;
+  /**
+   * The index of `hash`'s slot pair, or of the empty pair it would take.
+   * `low` is the hash's low 32 bits: the lowest 8 chose the partition, the
+   * next 24 choose the slot (a part never holds more than 2^24 slots).
+   */
+  slotOf(hash: number, low: number): number {
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
+    for (let slot = (low >>> 8) & mask; ; slot = (slot + 1) & mask) {
+      const at = slot << 1;
+      if (slots[at] === EMPTY || slots[at] === hash) return at;
+    }
+  }
+
+  grow(): void {
     const old = this.slots;
+    if (old.length >= MAX_PART_SLOTS * 2) {
+      throw new Error('the order id table cannot grow past 2^32 ids');
+    }
     this.slots = new Float64Array(old.length * 2);
+    this.limit *= 2;
     for (let at = 0; at < old.length; at += 2) {
-      if (old[at] === EMPTY) continue;
-      const slot = this.slotOf(old[at]);
-      this.slots[slot] = old[at];
+      const hash = old[at];
+      if (hash === EMPTY) continue;
+      const slot = this.slotOf(hash, hash >>> 0);
+      this.slots[slot] = hash;
       this.slots[slot + 1] = old[at + 1];
     }
   }
@@ -50,9 +69,23 @@ class Part {
 
 /** A set of order id hashes (non-zero), each with where it first stood. */
 export class KeyTable {
-  readonly #parts = Array.from({ length: PARTS }, () => new Part());
+  readonly #parts = Array.from(
+    { length: PARTS },
+    () => new Part(FIRST_PART_SLOTS),
+  );
   // Hashes shared by two ids of their first chunk: rare (about n^2 / 2^53).
   readonly #alsoInFirstChunk = new Map<number, number[]>();
+
+  /**
+   * Sizes the tables for about `ids` ids at once (up to 4M), so that they
+   * are not rehashed again and again as they fill.
+   */
+  reserve(ids: number): void {
+    const perPart = Math.min(ids, MAX_RESERVED_IDS) / PARTS;
+    for (const part of this.#parts) {
+      while (part.limit < perPart) part.grow();
+    }
+  }
 
   /**
    * Notes that `hash` stands in `chunk` as its order number `order`. When
@@ -65,9 +98,11 @@ export class KeyTable {
     order: number,
     onSpread: (chunk: number, order: number) => void,
   ): void {
-    const part = this.#parts[hash % PARTS];
-    part.growIfFull();
-    const at = part.slotOf(hash);
+    // ToUint32 of an integer double: its low 32 bits, exactly.
+    const low = hash >>> 0;
+    const part = this.#parts[low & (PARTS - 1)];
+    if (part.size >= part.limit) part.grow();
+    const at = part.slotOf(hash, low);
     if (part.slots[at] === EMPTY) {
       part.slots[at] = hash;
       part.slots[at + 1] = chunk * ORDER_SPAN + order;
