@@ -16,7 +16,7 @@ import {
   tempDir,
   waitFor,
 } from './helpers.js';
-import { expectSameOutputs, processWith } from './runs.js';
+import { expectSameOutputs, processWith, type Outputs } from './runs.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
