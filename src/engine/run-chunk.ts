@@ -2,11 +2,12 @@
 // small inputs): finds its first record, reads its bytes, settles its
 // orders and spills the result.
 import { openSync } from 'node:fs';
+import { ByteSink } from '../orders/byte-sink.js';
 import { ChunkProcessor } from '../orders/chunk.js';
 import { Rules } from '../orders/rules.js';
 import { settleChunk } from '../orders/settle-chunk.js';
 import { INPUT_CHANGED } from '../errors.js';
-import { readAt as readSpillAt, writeSpill } from './spill.js';
+import { readAt as readSpillAt, readInto, writeSpill } from './spill.js';
 import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
 
 // Read past the chunk's end so that the record crossing it is usually
@@ -25,6 +26,27 @@ function readAt(fd: number, position: number, length: number): Buffer {
   }
 }
 
+// The chunk's bytes are read into one buffer that every chunk of this
+// thread reuses: a fresh megabyte a chunk cost a page fault every 4 KiB
+// (measured: a quarter of a second of system time on 10M rows).
+let chunkBuffer = Buffer.allocUnsafeSlow(0);
+// The same for the invoice text, spilled before the next chunk is settled.
+const invoiceSink = new ByteSink();
+
+// Like readAt, into chunkBuffer; the bytes are valid until the next call.
+function readChunkBytes(fd: number, position: number, length: number) {
+  if (chunkBuffer.length < length) {
+    chunkBuffer = Buffer.allocUnsafeSlow(
+      Math.max(length, chunkBuffer.length * 2),
+    );
+  }
+  try {
+    return readInto(chunkBuffer.subarray(0, length), fd, position);
+  } catch (error) {
+    throw new Error(`${INPUT_CHANGED}: ${(error as Error).message}`);
+  }
+}
+
 /** Runs a chunk task to its report. */
 export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
   const fd = openFileOnce(job.inputPath);
@@ -36,7 +58,7 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
   while (!processor.done && !processor.fatal) {
     const position = processor.position;
     const length = Math.min(want, job.fileBytes - position);
-    const bytes = readAt(fd, position, length);
+    const bytes = readChunkBytes(fd, position, length);
     processor.feed(bytes, position, position + length >= job.fileBytes);
     // No record finished in these bytes: one is longer, read more at once.
     want =
@@ -45,8 +67,11 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
         : Math.max(task.nominalEnd - processor.position, 0) + SLACK_BYTES;
   }
 
-  const outcome = settleChunk(processor, start, (from, to) =>
-    readAt(fd, from, to - from),
+  const outcome = settleChunk(
+    processor,
+    start,
+    (from, to) => readAt(fd, from, to - from),
+    invoiceSink,
   );
   const written = outcome.fatal
     ? emptySpill()

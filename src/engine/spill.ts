@@ -127,7 +127,12 @@ export function readSpillIndex(shape: SpillShape): SpillIndex {
 
 /** Reads `length` bytes at `position`, failing on a short read. */
 export function readAt(fd: number, position: number, length: number): Buffer {
-  const buffer = Buffer.allocUnsafe(length);
+  return readInto(Buffer.allocUnsafe(length), fd, position);
+}
+
+/** Fills `buffer` with the bytes at `position`, failing on a short read. */
+export function readInto(buffer: Buffer, fd: number, position: number): Buffer {
+  const length = buffer.length;
   for (let done = 0; done < length;) {
     const read = readSync(fd, buffer, done, length - done, position + done);
     if (read === 0) throw new Error(`file ended at byte ${position + done}`);

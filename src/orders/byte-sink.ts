@@ -10,6 +10,11 @@ export class ByteSink {
   #buffer = Buffer.allocUnsafe(1 << 16);
   length = 0;
 
+  /** Forgets what was written, keeping the buffer for what comes next. */
+  clear(): void {
+    this.length = 0;
+  }
+
   /** The bytes written, as a view (valid until the next write). */
   bytes(): Buffer {
     return this.#buffer.subarray(0, this.length);

@@ -54,11 +54,17 @@ const ORDER_MESSAGES: Record<number, string> = {
   [Code.orderRejected]: 'another line of the order was rejected',
 };
 
-/** Settles every order of a processed chunk and lays out its output. */
+/**
+ * Settles every order of a processed chunk and lays out its output. The
+ * invoice bytes are written into `sink`, emptied first: a caller that
+ * settles chunk after chunk may pass the same one each time, once it is
+ * done with the previous outcome's bytes.
+ */
 export function settleChunk(
   processor: ChunkProcessor,
   start: number,
   readRecord: ReadRecord,
+  sink = new ByteSink(),
 ): ChunkOutcome {
   const { orders, rows, rules } = processor;
   const settlements = orders.map((order) => settleOrder(order, rules));
@@ -66,7 +72,8 @@ export function settleChunk(
   const hashes = new Float64Array(orders.length);
   const invoiceEnds = new Float64Array(orders.length);
   const invoiceTotals = new Float64Array(orders.length);
-  const invoiceBytes = new ByteSink();
+  const invoiceBytes = sink;
+  invoiceBytes.clear();
   let invoices = 0;
   let invoicedRows = 0;
   orders.forEach((order, index) => {
@@ -89,7 +96,11 @@ export function settleChunk(
     }
   });
 
-  const rejects = layOutRejects(rows, settlements, processor, readRecord);
+  // A clean chunk, the usual case, has no rejects to look for row by row.
+  const rejects =
+    rows.coded === 0 && invoices === orders.length
+      ? NO_REJECTS
+      : layOutRejects(rows, settlements, processor, readRecord);
   return {
     start,
     end: processor.position,
@@ -112,6 +123,13 @@ export function settleChunk(
     runs: processor.runs.toArray(),
   };
 }
+
+const NO_REJECTS = {
+  lines: new Float64Array(0),
+  orders: new Int32Array(0),
+  ends: new Float64Array(0),
+  text: '',
+};
 
 function layOutRejects(
   rows: RowTable,
