@@ -48,8 +48,13 @@ process.on('message', (message: ToShard) => {
       // (measured: settling took half the time with 64 MB semi-spaces).
       resourceLimits: { maxYoungGenerationSizeMb: 96 },
     });
+    // A pool whose threads cannot start fails the same way in each process
+    // forked to replace this one: a line from each would bury the primary's
+    // one line, so the cause is told only with ORDER_BATCH_DEBUG.
     pool.on('error', (error) => {
-      log(`thread pool failed: ${(error as Error).message}`);
+      if (process.env.ORDER_BATCH_DEBUG) {
+        log(`thread pool failed: ${(error as Error).message}`);
+      }
       process.exit(70);
     });
     return;
