@@ -10,7 +10,8 @@ import { Code } from './codes.js';
 import { decodeText, sameBytes, trimEnd, trimStart } from './fields.js';
 import { CsvLineReader } from './csv-line.js';
 import { readJsonOrder } from './json-order.js';
-import { OrderPartial } from './partial.js';
+import { OrderIndex } from './order-index.js';
+import type { OrderPartial } from './partial.js';
 import { RowTable, RunList } from './row-table.js';
 import { Utf8Check } from './utf8-check.js';
 import type { Rules } from './rules.js';
@@ -36,7 +37,10 @@ export interface ChunkFatal {
 /** Reads a chunk's records, fed one buffer at a time. */
 export class ChunkProcessor {
   readonly rules: Rules;
-  readonly orders: OrderPartial[] = [];
+  /** The chunk's orders, in the order of their first lines. */
+  get orders(): OrderPartial[] {
+    return this.#index.orders;
+  }
   readonly rows: RowTable;
   readonly runs = new RunList();
   /** Records read, blank lines aside. */
@@ -49,7 +53,7 @@ export class ChunkProcessor {
   fatal: ChunkFatal | undefined;
 
   readonly #ownedEnd: number;
-  readonly #byKey = new Map<string, OrderPartial>();
+  readonly #index = new OrderIndex();
   readonly #fields = sharedFields;
   readonly #lines: CsvLineReader;
   #runOrder = -1;
@@ -195,28 +199,15 @@ export class ChunkProcessor {
     ) {
       return this.#memoOrder;
     }
-    const key = decodeText(
-      bytes,
-      keyStart,
-      keyEnd,
-      this.#fields.escaped[column] === 1,
-      ascii,
-    );
-    const order = this.#orderOf(key);
-    memo.buffer = this.#fields.escaped[column] === 0 ? bytes : null;
+    const escaped = this.#fields.escaped[column] === 1;
+    const order =
+      ascii && !escaped
+        ? this.#index.atAscii(bytes, keyStart, keyEnd)
+        : this.#index.at(decodeText(bytes, keyStart, keyEnd, escaped, ascii));
+    memo.buffer = escaped ? null : bytes;
     memo.keyStart = keyStart;
     memo.keyEnd = keyEnd;
     this.#memoOrder = order;
-    return order;
-  }
-
-  #orderOf(key: string): OrderPartial {
-    let order = this.#byKey.get(key);
-    if (!order) {
-      order = new OrderPartial(key, this.orders.length);
-      this.orders.push(order);
-      this.#byKey.set(key, order);
-    }
     return order;
   }
 
@@ -324,7 +315,7 @@ export class ChunkProcessor {
       return;
     }
 
-    const order = this.#orderOf(read.key);
+    const order = this.#index.at(read.key);
     order.jsonLines++;
     if (order.jsonLines === 1) {
       order.itemCode = read.code;
@@ -356,7 +347,7 @@ export class ChunkProcessor {
     code: number,
     message: string,
   ): void {
-    const order = key ? this.#orderOf(key) : undefined;
+    const order = key ? this.#index.at(key) : undefined;
     if (order) order.badRows++;
     // A JSON line with an id counts toward that id's duplicates even when it
     // is no order itself (invalid_order): the id still stands on it.

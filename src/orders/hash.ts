@@ -14,3 +14,23 @@ export function hashOrderId(key: string): number {
   }
   return (fnv >>> 12) * 0x100000000 + (mix >>> 0) + 1;
 }
+
+/**
+ * hashOrderId of the id whose text is the ASCII bytes [start, end): the
+ * same number, without making the string.
+ */
+export function hashAsciiBytes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  let fnv = 0x811c9dc5;
+  let mix = 0x9747b28c;
+  for (let i = start; i < end; i++) {
+    const unit = bytes[i];
+    fnv = Math.imul(fnv ^ unit, 0x01000193);
+    mix = Math.imul(mix ^ unit, 0x5bd1e995);
+    mix ^= mix >>> 15;
+  }
+  return (fnv >>> 12) * 0x100000000 + (mix >>> 0) + 1;
+}

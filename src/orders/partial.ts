@@ -2,6 +2,7 @@
 // order comes to once every stretch is merged. Pure: no I/O.
 import { computeTaxMinor, type TaxRate } from '../money/tax.js';
 import { Code } from './codes.js';
+import { hashOrderId } from './hash.js';
 import type { Rules } from './rules.js';
 
 const MAX_MINOR = Number.MAX_SAFE_INTEGER;
@@ -30,9 +31,13 @@ export class OrderPartial {
   mixed = false;
   outOfRange = false;
 
-  constructor(key: string, index: number) {
+  /** hashOrderId of the key. */
+  readonly hash: number;
+
+  constructor(key: string, index: number, hash = hashOrderId(key)) {
     this.key = key;
     this.index = index;
+    this.hash = hash;
   }
 
   /** Counts valid lines (one CSV row, or a JSON order's items). */

@@ -4,7 +4,6 @@
 // by the merge, with every stretch of them at hand.
 import { Code, codeName } from './codes.js';
 import type { ChunkFatal, ChunkProcessor } from './chunk.js';
-import { hashOrderId } from './hash.js';
 import { finalLineCode, settleOrder, type Settlement } from './partial.js';
 import { ByteSink } from './byte-sink.js';
 import { renderRejectTail, writeInvoice } from './render.js';
@@ -77,7 +76,7 @@ export function settleChunk(
   let invoices = 0;
   let invoicedRows = 0;
   orders.forEach((order, index) => {
-    hashes[index] = hashOrderId(order.key);
+    hashes[index] = order.hash;
     const settlement = settlements[index];
     if (settlement.code === Code.none) {
       writeInvoice(invoiceBytes, order, settlement, rules);

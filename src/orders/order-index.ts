@@ -1,0 +1,81 @@
+// Finds a chunk's orders by their ids: an open-addressing table of order
+// numbers, probed by the ids' 52-bit hashes. An ASCII id is looked up
+// straight from the record's bytes, so a row of an order already seen
+// makes no string; a Map of strings cost 6 % of a chunk's time, most of
+// it making and hashing the string of every row's id.
+import { hashAsciiBytes, hashOrderId } from './hash.js';
+import { OrderPartial } from './partial.js';
+
+const FIRST_SLOTS = 1024;
+
+/** The orders of one chunk, in the order of their first lines. */
+export class OrderIndex {
+  readonly orders: OrderPartial[] = [];
+  // Order number + 1 in each slot, 0 for an empty one; at most half full.
+  #slots = new Int32Array(FIRST_SLOTS);
+
+  /** The order whose id is the ASCII bytes [start, end), made if new. */
+  atAscii(bytes: Buffer, start: number, end: number): OrderPartial {
+    const hash = hashAsciiBytes(bytes, start, end);
+    const mask = this.#slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const held = this.#slots[slot];
+      if (held === 0) {
+        const key = Buffer.from(
+          bytes.buffer,
+          bytes.byteOffset,
+          bytes.length,
+        ).toString('latin1', start, end);
+        return this.#add(key, hash, slot);
+      }
+      const order = this.orders[held - 1];
+      if (order.hash === hash && sameAscii(order.key, bytes, start, end)) {
+        return order;
+      }
+    }
+  }
+
+  /** The order whose id is `key`, made if new. */
+  at(key: string): OrderPartial {
+    const hash = hashOrderId(key);
+    const mask = this.#slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const held = this.#slots[slot];
+      if (held === 0) return this.#add(key, hash, slot);
+      const order = this.orders[held - 1];
+      if (order.hash === hash && order.key === key) return order;
+    }
+  }
+
+  #add(key: string, hash: number, slot: number): OrderPartial {
+    const order = new OrderPartial(key, this.orders.length, hash);
+    this.orders.push(order);
+    this.#slots[slot] = this.orders.length;
+    if (this.orders.length * 2 > this.#slots.length) this.#grow();
+    return order;
+  }
+
+  #grow(): void {
+    const slots = new Int32Array(this.#slots.length * 2);
+    const mask = slots.length - 1;
+    for (let index = 0; index < this.orders.length; index++) {
+      let slot = this.orders[index].hash & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = index + 1;
+    }
+    this.#slots = slots;
+  }
+}
+
+function sameAscii(
+  text: string,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  }
+  return true;
+}
