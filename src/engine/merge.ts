@@ -6,6 +6,7 @@ import { internalError } from '../errors.js';
 import { Rules } from '../orders/rules.js';
 import type { Counts } from '../orders/settle-chunk.js';
 import { CurrencyTotals } from '../orders/totals.js';
+import { ExactSum } from '../money/exact-sum.js';
 import type { AcceptedChunk, ChunkChain } from './chain.js';
 import {
   readAt,
@@ -139,13 +140,12 @@ function writeInvoices(
   written: Written,
 ): void {
   const { invoiceEnds, invoiceTotals } = index;
-  // Each total is below 2^53; a chunk's sum is kept exact in a BigInt.
-  let totalMinor = 0n;
+  const sum = new ExactSum();
   for (let order = 0; order < invoiceEnds.length; order++) {
     const start = order === 0 ? 0 : invoiceEnds[order - 1];
     if (invoiceEnds[order] === start || cut?.has(order)) continue;
     written.invoices++;
-    totalMinor += BigInt(invoiceTotals[order]);
+    sum.add(invoiceTotals[order]);
   }
   let from = 0;
   for (const order of cut ? [...cut].sort((a, b) => a - b) : []) {
@@ -155,12 +155,12 @@ function writeInvoices(
     if (merged) {
       out.write(merged.line);
       written.invoices++;
-      totalMinor += BigInt(merged.totalMinor);
+      sum.add(merged.totalMinor);
     }
     from = invoiceEnds[order];
   }
   out.write(invoices.subarray(from));
-  written.totalMinor += totalMinor;
+  written.totalMinor += sum.total();
 }
 
 /** What the merge wrote, counted from the spilled text as it went out. */

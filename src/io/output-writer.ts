@@ -20,6 +20,12 @@ export class OutputWriter {
 
   write(data: string | Uint8Array): void {
     if (data.length === 0) return;
+    // A large piece goes out as it is, not copied into a block first.
+    if (typeof data !== 'string' && data.length >= BLOCK_BYTES / 4) {
+      this.flush();
+      this.#writeAll(data);
+      return;
+    }
     this.#pending.push(data);
     this.#pendingBytes += data.length;
     if (this.#pendingBytes >= BLOCK_BYTES) this.flush();
@@ -33,9 +39,13 @@ export class OutputWriter {
     const block = Buffer.concat(parts);
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#writeAll(block);
+  }
+
+  #writeAll(bytes: Uint8Array): void {
     try {
-      for (let done = 0; done < block.length;) {
-        done += writeSync(this.#fd, block, done, block.length - done);
+      for (let done = 0; done < bytes.length;) {
+        done += writeSync(this.#fd, bytes, done, bytes.length - done);
       }
     } catch (error) {
       throw ioError(this.#target, error);
