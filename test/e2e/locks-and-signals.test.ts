@@ -1,6 +1,7 @@
 // Runs that meet other runs and signals: 75 for outputs another run holds,
-// 130/143 for SIGINT/SIGTERM, 70 for workers that keep dying, and 74 for
-// an input cut short, each with its processes ended and nothing published.
+// 130/143 for SIGINT/SIGTERM (a second one ends a stop that waits), 70 for
+// workers that keep dying, and 74 for an input cut short, each with its
+// processes ended and nothing published.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -198,6 +199,59 @@ describe('signals, 70, on a big run', () => {
 
       expect(result.code).toBe(code);
       expect(result.stderr).toContain(signal);
+      for (const worker of workers) {
+        await waitFor(`worker ${worker} to end`, () => !isAlive(worker), 5_000);
+      }
+      expectEarlierOutputsUntouched(dir);
+    },
+  );
+
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    'a second %s while the stop waits for a stuck worker: exit %i at once',
+    async (signal, code) => {
+      const dir = bigRunDir();
+      const run = startCli(
+        ['process', 'big.csv', '--processes', '2', '--chunk-size', '64k', '-q'],
+        { cwd: dir },
+      );
+      let ended = false;
+      void run.result.then(() => (ended = true));
+      const workers = await waitFor('worker processes', () => {
+        const pids = childPids(run.child.pid!);
+        return pids.length === 2 ? pids : undefined;
+      });
+      await waitFor('a worker to work', () =>
+        workers.some((worker) => cpuSeconds(worker) >= 0.1),
+      );
+      // A stopped process cannot act on the SIGTERM the primary sends it,
+      // so the first signal's stop cleans up, then waits for it: only the
+      // second signal can end the run.
+      for (const worker of workers) process.kill(worker, 'SIGSTOP');
+      try {
+        run.child.kill(signal);
+        await waitFor('the first stop to clean up', () =>
+          existsSync(join(dir, 'big.invoices.csv.lock')) ? undefined : true,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(ended).toBe(false);
+
+        const started = Date.now();
+        run.child.kill(signal);
+        const result = await run.result;
+
+        expect(Date.now() - started).toBeLessThan(2_000);
+        expect(result.code).toBe(code);
+        expect(result.stderr.trim().split('\n')).toEqual([
+          `order-batch: Stopped by ${signal}; nothing was published`,
+        ]);
+      } finally {
+        for (const worker of workers) process.kill(worker, 'SIGCONT');
+      }
+      // Let go, each ends on the SIGTERM it was sent, or on losing the
+      // primary.
       for (const worker of workers) {
         await waitFor(`worker ${worker} to end`, () => !isAlive(worker), 5_000);
       }
