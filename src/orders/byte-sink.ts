@@ -45,7 +45,7 @@ export class ByteSink {
   /** Writes a non-negative safe integer in decimal. */
   integer(value: number): void {
     this.#reserve(16);
-    this.length = writeDigits(this.#buffer, this.length, value, 1);
+    this.length = writeDigits(this.#buffer, this.length, value);
   }
 
   /**
@@ -55,16 +55,23 @@ export class ByteSink {
   minorUnits(value: number, minorDigits: number): void {
     this.#reserve(24);
     if (minorDigits === 0) {
-      this.length = writeDigits(this.#buffer, this.length, value, 1);
+      this.length = writeDigits(this.#buffer, this.length, value);
       return;
     }
     const scale = 10 ** minorDigits;
     // Exact: below 2^53 the quotient's floor is the integer quotient.
     const whole = Math.floor(value / scale);
-    let at = writeDigits(this.#buffer, this.length, whole, 1);
-    this.#buffer[at++] = DOT;
-    at = writeDigits(this.#buffer, at, value - whole * scale, minorDigits);
-    this.length = at;
+    const buffer = this.#buffer;
+    let at = writeDigits(buffer, this.length, whole);
+    buffer[at++] = DOT;
+    // The minor part is below 10^minorDigits, a small integer.
+    let rest = value - whole * scale;
+    for (let i = at + minorDigits - 1; i >= at; i--) {
+      const quotient = (rest / 10) | 0;
+      buffer[i] = ZERO + rest - quotient * 10;
+      rest = quotient;
+    }
+    this.length = at + minorDigits;
   }
 
   #reserve(bytes: number): void {
@@ -77,21 +84,33 @@ export class ByteSink {
   }
 }
 
-// Writes `value` with at least `width` digits (zero-padded) at `at`.
-function writeDigits(
+const SMALL_MAX = 2 ** 31 - 1;
+
+// Writes `value` in decimal at `at`; returns the end. Values that fit in
+// 31 bits, nearly all counts and amounts, take integer arithmetic.
+function writeDigits(buffer: Buffer, at: number, value: number): number {
+  if (value > SMALL_MAX) {
+    const high = Math.floor(value / 1e9);
+    at = writeDigits(buffer, at, high);
+    return writePadded(buffer, at, value - high * 1e9, 9);
+  }
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = (rest / 10) | 0) digits++;
+  return writePadded(buffer, at, value, digits);
+}
+
+// Writes a 31-bit `value` as exactly `width` digits, zero-padded.
+function writePadded(
   buffer: Buffer,
   at: number,
   value: number,
   width: number,
 ): number {
-  let digits = 1;
-  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-  const count = Math.max(digits, width);
   let rest = value;
-  for (let i = at + count - 1; i >= at; i--) {
-    const quotient = Math.floor(rest / 10);
-    buffer[i] = ZERO + (rest - quotient * 10);
+  for (let i = at + width - 1; i >= at; i--) {
+    const quotient = (rest / 10) | 0;
+    buffer[i] = ZERO + rest - quotient * 10;
     rest = quotient;
   }
-  return at + count;
+  return at + width;
 }
