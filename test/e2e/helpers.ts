@@ -3,6 +3,7 @@
 import {
   execFileSync,
   spawn,
+  spawnSync,
   type ChildProcess,
   type StdioOptions,
 } from 'node:child_process';
@@ -48,6 +49,11 @@ export interface CliOptions {
   stdio?: StdioOptions;
   /** Ends a run that hangs with SIGKILL, so that a bug fails, not stalls. */
   timeoutMs?: number;
+  /**
+   * Runs the CLI under GNU time, which writes its peak resident memory in
+   * kB to this file (see peakRssMb); only where hasGnuTime() is true.
+   */
+  peakRssFile?: string;
 }
 
 /** A started CLI run: the child, and its result once it ends. */
@@ -58,7 +64,11 @@ export interface CliRun {
 
 /** Starts `order-batch ARGS` and returns at once. */
 export function startCli(args: string[], options: CliOptions): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const command = [CLI, ...args];
+  const [file, argv] = options.peakRssFile
+    ? [GNU_TIME, ['-f', '%M', '-o', options.peakRssFile, process.execPath]]
+    : [process.execPath, []];
+  const child = spawn(file, [...argv, ...command], {
     cwd: options.cwd,
     stdio: options.stdio ?? ['pipe', 'pipe', 'pipe'],
   });
@@ -104,6 +114,25 @@ export function runCli(
   const { child, result } = startCli(args, options);
   if (options.input === undefined) child.stdin?.end();
   return result;
+}
+
+const GNU_TIME = '/usr/bin/time';
+let gnuTime: boolean | undefined;
+
+/** Whether GNU time is there to measure a run's peak memory. */
+export function hasGnuTime(): boolean {
+  gnuTime ??=
+    spawnSync(GNU_TIME, ['-f', '%M', '-o', '/dev/null', 'true']).status === 0;
+  return gnuTime;
+}
+
+/**
+ * The peak resident memory, in MB, GNU time wrote to `file`: the largest of
+ * the CLI and of every process it waited for (its shard processes, whose
+ * threads count in theirs).
+ */
+export function peakRssMb(file: string): number {
+  return Number(readFileSync(file, 'utf8').trim().split('\n').pop()) / 1024;
 }
 
 /** A fresh folder under the system's temporary folder, removed after the test. */
