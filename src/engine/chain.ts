@@ -14,10 +14,17 @@ export interface AcceptedChunk extends Omit<ChunkReport, 'hashes'> {
 /** The chunks of a run, accepted one after another. */
 export class ChunkChain {
   readonly accepted: AcceptedChunk[] = [];
-  /** Per chunk, its orders whose id hash stands in other chunks too. */
+  /**
+   * Per chunk, its orders whose id hash stands in other chunks too; known
+   * once every chunk is in.
+   */
   readonly spread = new Map<number, Set<number>>();
   // Dropped once every chunk is in: the merge needs only `spread`.
-  #keys: KeyTable | undefined = new KeyTable();
+  #keys: KeyTable | undefined = new KeyTable((chunk, order) => {
+    let orders = this.spread.get(chunk);
+    if (!orders) this.spread.set(chunk, (orders = new Set()));
+    orders.add(order);
+  });
   readonly #tasks: ChunkTask[];
   readonly #waiting = new Map<number, ChunkReport>();
   readonly #inputName: string;
@@ -68,21 +75,15 @@ export class ChunkChain {
 
   #accept(report: ChunkReport): void {
     const { hashes, ...rest } = report;
-    const onSpread = (chunk: number, order: number) => {
-      let orders = this.spread.get(chunk);
-      if (!orders) this.spread.set(chunk, (orders = new Set()));
-      orders.add(order);
-    };
-    // The first chunk's ids, times the chunks, foretell the file's.
-    if (report.index === 0)
-      this.#keys?.reserve(hashes.length * this.#tasks.length);
     for (let order = 0; order < hashes.length; order++) {
-      this.#keys?.add(hashes[order], report.index, order, onSpread);
+      this.#keys?.add(hashes[order], report.index, order);
     }
     this.accepted.push({ ...rest, linesBefore: this.#linesBefore });
     this.#expectedStart = report.end;
     this.#linesBefore += report.newlines;
-    if (this.complete) this.#keys = undefined;
+    if (!this.complete) return;
+    this.#keys?.flush();
+    this.#keys = undefined;
   }
 
   #fatalError(report: ChunkReport) {
