@@ -29,7 +29,6 @@ const CEILING_MB = 300;
 const GROWTH_MB = 30;
 // Explicit, so that the same processes run on any machine.
 const PROCESSES = ['--processes', '2'];
-const runBugs = process.env.RUN_KNOWN_BUGS === '1';
 
 /** Writes `parts` to `path` in order; a number is that many MB of 'x'. */
 function writeParts(path: string, parts: Array<string | number>): void {
@@ -120,13 +119,9 @@ describe('a 60 MB JSON line', () => {
     expect(huge.peakMb).toBeLessThan(CEILING_MB);
   });
 
-  // Known bug: a thread reads a line whole before it knows it is too long
-  // (src/engine/run-chunk.ts doubles its read until the line ends, and
-  // keeps the buffer), so a shard process grows with the line: +62 MB on
-  // this 60 MB line, +215 MB on a 120 MB one. Reading no further once a
-  // line passes --max-record-size, then seeking its end in small reads,
-  // would fix it. Skipped until then (RUN_KNOWN_BUGS=1 runs it).
-  test.runIf(hasGnuTime() && runBugs)(
+  // Threads inside the line look for its end in small reads, and the one
+  // that owns it skips it once it passes --max-record-size.
+  test.runIf(hasGnuTime())(
     `takes at most ${GROWTH_MB} MB more than a run on a small file`,
     () => {
       expect(huge.peakMb - small.peakMb).toBeLessThan(GROWTH_MB);
