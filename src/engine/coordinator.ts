@@ -25,6 +25,8 @@ export interface EngineOptions {
 }
 
 const SHARD_ATTEMPTS = 3;
+// How long a shard process has to end after SIGTERM before SIGKILL.
+const STOP_GRACE_MS = 2000;
 const SHARDS_PER_PROCESS = 4;
 // A chunk that takes this long is stuck, not slow: its thread is ended.
 // ORDER_BATCH_TEST_TASK_TIMEOUT_MS shortens it, for tests only.
@@ -148,6 +150,11 @@ function runOnProcesses(
       if (finished) return;
       finished = true;
       for (const worker of workers) worker.process.kill('SIGTERM');
+      // A process that ignores SIGTERM (stopped, or stuck) would keep this
+      // one waiting for it forever.
+      setTimeout(() => {
+        for (const worker of workers) worker.process.kill('SIGKILL');
+      }, STOP_GRACE_MS).unref();
       if (error) reject(error);
       else resolve();
     };

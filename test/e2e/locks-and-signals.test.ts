@@ -206,6 +206,37 @@ describe('signals, 70, on a big run', () => {
     },
   );
 
+  test('one SIGTERM with every worker stuck: they are killed, exit 143', async () => {
+    const dir = bigRunDir();
+    const run = startCli(
+      ['process', 'big.csv', '--processes', '2', '--chunk-size', '64k', '-q'],
+      { cwd: dir },
+    );
+    const workers = await waitFor('worker processes', () => {
+      const pids = childPids(run.child.pid!);
+      return pids.length === 2 ? pids : undefined;
+    });
+    await waitFor('a worker to work', () =>
+      workers.some((worker) => cpuSeconds(worker) >= 0.1),
+    );
+    // Stopped, they cannot act on SIGTERM; only SIGKILL ends them.
+    for (const worker of workers) process.kill(worker, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      run.child.kill('SIGTERM');
+      const result = await run.result;
+
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(result.code).toBe(143);
+      for (const worker of workers) expect(isAlive(worker)).toBe(false);
+    } finally {
+      for (const worker of workers) {
+        if (isAlive(worker)) process.kill(worker, 'SIGKILL');
+      }
+    }
+    expectEarlierOutputsUntouched(dir);
+  });
+
   test.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
