@@ -23,6 +23,7 @@ const THREAD_ATTEMPTS = 3;
 let job: JobSpec | undefined;
 let pool: Piscina | undefined;
 let taskTimeoutMs = 0;
+let threads = 1;
 
 // For tests only: a shard process that cannot start, as when its module
 // fails to load, must end the run with 70, never hang it.
@@ -38,6 +39,7 @@ process.on('message', (message: ToShard) => {
   if (message.type === 'job') {
     job = message.job;
     taskTimeoutMs = message.taskTimeoutMs;
+    threads = message.threads;
     pool = new Piscina({
       filename: new URL('./thread.js', import.meta.url).href,
       minThreads: message.threads,
@@ -66,13 +68,20 @@ process.on('message', (message: ToShard) => {
 send({ type: 'ready' });
 
 async function runShard(shard: number, attempt: number, tasks: ChunkTask[]) {
+  // A task's time limit runs from when it is handed to the pool, so a
+  // shard hands over no more chunks at once than there are threads: a
+  // chunk queued behind a thousand others must not be timed as it waits.
+  let next = 0;
+  const runInTurn = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++];
+      const report = await runWithRetries(task);
+      send({ type: 'chunk', shard, attempt, report });
+    }
+  };
   try {
-    await Promise.all(
-      tasks.map(async (task) => {
-        const report = await runWithRetries(task);
-        send({ type: 'chunk', shard, attempt, report });
-      }),
-    );
+    const lanes = Math.min(threads, tasks.length);
+    await Promise.all(Array.from({ length: lanes }, runInTurn));
     send({ type: 'shard-done', shard, attempt });
   } catch (error) {
     send({
