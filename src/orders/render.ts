@@ -4,7 +4,12 @@
 import { formatMinorUnits } from '../money/decimal.js';
 import type { OrderPartial, Settlement } from './partial.js';
 import type { Rules } from './rules.js';
-import type { ByteSink } from './byte-sink.js';
+import {
+  putInteger,
+  putMinorUnits,
+  putText,
+  type ByteSink,
+} from './byte-sink.js';
 
 export const INVOICE_HEADER =
   'order_id,customer_id,currency,region,lines,quantity,subtotal,tax_rate,tax,total\n';
@@ -13,7 +18,7 @@ export const REJECTS_HEADER = 'line,order_id,code,message,record\n';
 /** A text cell: guarded against formulas when asked, quoted when needed. */
 export function csvCell(text: string, formulaGuard: boolean): string {
   const cell = formulaGuard && startsFormula(text) ? `'${text}` : text;
-  if (!needsQuotes(cell)) return cell;
+  if (!cellNeedsQuotes(cell)) return cell;
   return `"${cell.replaceAll('"', '""')}"`;
 }
 
@@ -31,13 +36,16 @@ function startsFormula(text: string): boolean {
 }
 
 // A loop rather than a regular expression: it runs four times an invoice.
-function needsQuotes(text: string): boolean {
+function cellNeedsQuotes(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit === 0x2c || unit === 0x22 || unit === 0x0a || unit === 0x0d)
-      return true;
+    if (needsQuotes(text.charCodeAt(i))) return true;
   }
   return false;
+}
+
+// A comma, a quote or a line end makes RFC 4180 quote the cell.
+function needsQuotes(unit: number): boolean {
+  return unit === 0x2c || unit === 0x22 || unit === 0x0a || unit === 0x0d;
 }
 
 /** Writes the invoice line of a settled order, line end included. */
@@ -53,30 +61,64 @@ export function writeInvoice(
     return;
   }
   const digits = order.minorDigits;
-  sink.text(csvCell(order.key, formulaGuard));
-  sink.byte(COMMA);
-  sink.text(csvCell(order.customerId, formulaGuard));
-  sink.byte(COMMA);
-  sink.text(csvCell(order.currency, formulaGuard));
-  sink.byte(COMMA);
-  sink.text(csvCell(order.region, formulaGuard));
-  sink.byte(COMMA);
-  sink.integer(order.lines);
-  sink.byte(COMMA);
-  sink.integer(order.quantity);
-  sink.byte(COMMA);
-  sink.minorUnits(order.subtotalMinor, digits);
-  sink.byte(COMMA);
-  sink.text(order.rate?.text ?? '0');
-  sink.byte(COMMA);
-  sink.minorUnits(settlement.taxMinor, digits);
-  sink.byte(COMMA);
-  sink.minorUnits(settlement.totalMinor, digits);
-  sink.byte(LINE_END);
+  const rate = order.rate?.text ?? '0';
+  const textUnits =
+    order.key.length +
+    order.customerId.length +
+    order.currency.length +
+    order.region.length +
+    rate.length;
+  // A cell takes at most 3 bytes a unit, twice over when every unit is a
+  // quote to double, and 3 bytes more for its guard and quotes.
+  const buffer = sink.room(textUnits * 6 + 4 * 3 + NUMBERS_ROOM);
+  let at = putCell(buffer, sink.length, order.key, formulaGuard);
+  buffer[at++] = COMMA;
+  at = putCell(buffer, at, order.customerId, formulaGuard);
+  buffer[at++] = COMMA;
+  at = putCell(buffer, at, order.currency, formulaGuard);
+  buffer[at++] = COMMA;
+  at = putCell(buffer, at, order.region, formulaGuard);
+  buffer[at++] = COMMA;
+  at = putInteger(buffer, at, order.lines);
+  buffer[at++] = COMMA;
+  at = putInteger(buffer, at, order.quantity);
+  buffer[at++] = COMMA;
+  at = putMinorUnits(buffer, at, order.subtotalMinor, digits);
+  buffer[at++] = COMMA;
+  at = putText(buffer, at, rate);
+  buffer[at++] = COMMA;
+  at = putMinorUnits(buffer, at, settlement.taxMinor, digits);
+  buffer[at++] = COMMA;
+  at = putMinorUnits(buffer, at, settlement.totalMinor, digits);
+  buffer[at++] = LINE_END;
+  sink.length = at;
+}
+
+// A text cell as csvCell makes it, written at `at`: a plain ASCII text, the
+// usual case, byte by byte, without making the cell's string.
+function putCell(
+  buffer: Buffer,
+  at: number,
+  text: string,
+  formulaGuard: boolean,
+): number {
+  if (formulaGuard && startsFormula(text)) {
+    return putText(buffer, at, csvCell(text, true));
+  }
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80 || needsQuotes(unit)) {
+      return putText(buffer, at, csvCell(text, formulaGuard));
+    }
+    buffer[at + i] = unit;
+  }
+  return at + text.length;
 }
 
 const COMMA = 0x2c;
 const LINE_END = 0x0a;
+// Two counts, three amounts, the ten separators.
+const NUMBERS_ROOM = 2 * 16 + 3 * 24 + 10;
 
 /** The invoice line of a settled order, line end included. */
 export function renderInvoice(

@@ -7,7 +7,9 @@ import {
   csvCell,
   renderInvoice,
   renderRejectTail,
+  writeInvoice,
 } from '../../src/orders/render.js';
+import { ByteSink } from '../../src/orders/byte-sink.js';
 import { OrderPartial } from '../../src/orders/partial.js';
 import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
 import { parseTaxRate } from '../../src/money/tax.js';
@@ -126,6 +128,74 @@ describe('renderInvoice', () => {
     expect(renderInvoice(order('=A', 'C"9'), settlement, rules)).toBe(
       '{"order_id":"=A","customer_id":"C\\"9","currency":"EUR","region":"DE","lines":1,' +
         '"quantity":2,"subtotal":"39.98","tax_rate":"0.19","tax":"7.60","total":"47.58"}\n',
+    );
+  });
+});
+
+describe('writeInvoice', () => {
+  const text = fc.string({
+    unit: fc.constantFrom(
+      'a',
+      'Z',
+      '7',
+      '-',
+      '=',
+      ',',
+      '"',
+      '\n',
+      '\r',
+      'é',
+      '東',
+      '😀',
+    ),
+    maxLength: 8,
+  });
+  const amount = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
+
+  test('writes the bytes of renderInvoice, for any texts and amounts', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          key: text,
+          customer: text,
+          region: text,
+          digits: fc.constantFrom(0, 2, 3, 4),
+          lines: fc.integer({ min: 1, max: 2 ** 31 + 5 }),
+          quantity: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+          subtotal: amount,
+          tax: amount,
+          total: amount,
+          guard: fc.boolean(),
+        }),
+        (c) => {
+          const rules = new Rules({ ...SETTINGS, formulaGuard: c.guard });
+          const partial = new OrderPartial(c.key, 0);
+          const rate = parseTaxRate('0.0825')!;
+          partial.addLines(
+            c.customer,
+            'KWD',
+            c.region,
+            c.digits,
+            rate,
+            1,
+            1,
+            0,
+            0,
+          );
+          Object.assign(partial, {
+            lines: c.lines,
+            quantity: c.quantity,
+            subtotalMinor: c.subtotal,
+          });
+          const settlement = { code: 0, taxMinor: c.tax, totalMinor: c.total };
+          const sink = new ByteSink();
+          sink.text('before,');
+          writeInvoice(sink, partial, settlement, rules);
+          expect(sink.bytes().toString('utf8')).toBe(
+            'before,' + renderInvoice(partial, settlement, rules),
+          );
+        },
+      ),
     );
   });
 });
