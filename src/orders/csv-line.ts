@@ -22,6 +22,9 @@ const INTERN_MAX_BYTES = 32;
 // lookup (the Map cost 4 % of a chunk's time); a clash just makes the
 // text again.
 const INTERN_SLOTS = 4096;
+// One table for every reader of a thread (they run one at a time): the
+// texts of one chunk are usually those of the next.
+const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
 /** Where an optional column's text stood in the previous row. */
 class LastValue {
@@ -37,7 +40,6 @@ export class CsvLineReader {
   /** The order id and message of the last line found bad. */
   detail: [orderId: string, message: string] | undefined;
   readonly #fields: RecordFields;
-  readonly #interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
   readonly #lastValues = [new LastValue(), new LastValue(), new LastValue()];
   // Lookups of the previous row, which the next row usually repeats.
   #lastCurrency = '';
@@ -174,10 +176,10 @@ export class CsvLineReader {
     for (let i = start; i < end; i++)
       hash = (Math.imul(hash, 31) + bytes[i]) | 0;
     const at = hash & (INTERN_SLOTS - 1);
-    let text = this.#interned[at];
+    let text = interned[at];
     if (!equalsAscii(text, bytes, start, end)) {
       text = bytes.toString('latin1', start, end);
-      this.#interned[at] = text;
+      interned[at] = text;
     }
     last.bytes = bytes;
     last.start = start;
