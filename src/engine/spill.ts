@@ -105,24 +105,41 @@ export function readSpillTexts(shape: SpillShape): {
 export function readSpillIndex(shape: SpillShape): SpillIndex {
   const fd = openSync(shape.spillPath, 'r');
   try {
-    let at = shape.spillOffset + shape.invoiceBytes + shape.rejectBytes;
-    const take = (bytes: number) => {
-      const buffer = readAt(fd, at, bytes);
-      at += bytes;
-      // A copy, so the array's memory is aligned for its element size.
-      return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + bytes);
+    let at = indexStart(shape);
+    const take = <T extends Float64Array | Int32Array>(array: T): T => {
+      readInto(Buffer.from(array.buffer), fd, at);
+      at += array.byteLength;
+      return array;
     };
     return {
-      invoiceEnds: new Float64Array(take(shape.orders * 8)),
-      invoiceTotals: new Float64Array(take(shape.orders * 8)),
-      rejectLines: new Float64Array(take(shape.rejects * 8)),
-      rejectEnds: new Float64Array(take(shape.rejects * 8)),
-      runs: new Float64Array(take(shape.runs * 32)),
-      rejectOrders: new Int32Array(take(shape.rejects * 4)),
+      invoiceEnds: take(new Float64Array(shape.orders)),
+      invoiceTotals: take(new Float64Array(shape.orders)),
+      rejectLines: take(new Float64Array(shape.rejects)),
+      rejectEnds: take(new Float64Array(shape.rejects)),
+      runs: take(new Float64Array(shape.runs * 4)),
+      rejectOrders: take(new Int32Array(shape.rejects)),
     };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads a spilled chunk's runs alone (see RunList). */
+export function readSpillRuns(shape: SpillShape): Float64Array {
+  const fd = openSync(shape.spillPath, 'r');
+  try {
+    const runs = new Float64Array(shape.runs * 4);
+    const at = indexStart(shape) + (shape.orders * 2 + shape.rejects * 2) * 8;
+    readInto(Buffer.from(runs.buffer), fd, at);
+    return runs;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// Where the index arrays start: after the invoice and rejects text.
+function indexStart(shape: SpillShape): number {
+  return shape.spillOffset + shape.invoiceBytes + shape.rejectBytes;
 }
 
 /** Reads `length` bytes at `position`, failing on a short read. */

@@ -14,7 +14,7 @@ import {
 } from '../orders/settle-chunk.js';
 import type { AcceptedChunk, ChunkChain } from './chain.js';
 import type { MergeResult } from './merge.js';
-import { readSpillIndex } from './spill.js';
+import { readSpillRuns } from './spill.js';
 
 /** A spread order's invoice line, to be written at its first line. */
 export interface MergedInvoice {
@@ -125,7 +125,7 @@ function readStretches(
     for (const order of wanted)
       take(processor, order, order, chunk.linesBefore);
   } else {
-    const { runs } = readSpillIndex(chunk);
+    const runs = readSpillRuns(chunk);
     for (let at = 0; at < runs.length; at += 4) {
       const order = runs[at];
       if (!wanted.has(order)) continue;
