@@ -27,6 +27,7 @@ export interface EngineOptions {
 const SHARD_ATTEMPTS = 3;
 // How long a shard process has to end after SIGTERM before SIGKILL.
 const STOP_GRACE_MS = 2000;
+// A new shard takes this share of the chunks left: 1 / (processes * 4).
 const SHARDS_PER_PROCESS = 4;
 // A chunk that takes this long is stuck, not slow: its thread is ended.
 // ORDER_BATCH_TEST_TASK_TIMEOUT_MS shortens it, for tests only.
@@ -119,20 +120,28 @@ function runOnProcesses(
   chain: ChunkChain,
   options: EngineOptions,
 ): Promise<void> {
-  const shardSize = Math.max(
-    1,
-    Math.ceil(tasks.length / (options.processes * SHARDS_PER_PROCESS)),
-  );
+  // Shards to run again (failed, or a chunk redone), ahead of new ones.
   const queue: Shard[] = [];
-  for (let i = 0; i < tasks.length; i += shardSize) {
-    queue.push({
-      id: queue.length,
-      tasks: tasks.slice(i, i + shardSize),
+  const shards: Shard[] = [];
+  let planned = 0; // chunks already in a shard
+  // Cuts the next shard from the chunks not yet in one: a share of what is
+  // left, so shards shrink toward the end and the processes run out of
+  // work together. Equal shards left one process idle for the whole last
+  // shard of the other (0.7 s of 5 s on 10M rows).
+  const nextShard = (): Shard | undefined => {
+    if (planned === tasks.length) return undefined;
+    const left = tasks.length - planned;
+    const size = Math.ceil(left / (options.processes * SHARDS_PER_PROCESS));
+    const shard = {
+      id: shards.length,
+      tasks: tasks.slice(planned, planned + size),
       attempt: 1,
-      reported: new Set(),
-    });
-  }
-  const shards = [...queue];
+      reported: new Set<number>(),
+    };
+    planned += size;
+    shards.push(shard);
+    return shard;
+  };
   // Shards held by each process that said it is ready.
   const busy = new Map<Worker, Set<Shard>>();
   const workers = new Set<Worker>();
@@ -183,8 +192,9 @@ function runOnProcesses(
 
     const dispatch = () => {
       for (const [worker, held] of busy) {
-        while (held.size < 2 && queue.length > 0) {
-          const shard = queue.shift()!;
+        while (held.size < 2) {
+          const shard = queue.shift() ?? nextShard();
+          if (!shard) return;
           held.add(shard);
           const left = shard.tasks.filter(
             (task) => !shard.reported.has(task.index),
