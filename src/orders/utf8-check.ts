@@ -15,7 +15,8 @@ export class Utf8Check {
       this.#carry.length > 0 ? Buffer.concat([this.#carry, piece]) : piece;
     const cut = last ? bytes.length : incompleteTail(bytes);
     this.valid = isUtf8(bytes.subarray(0, cut));
-    this.#carry = bytes.slice(cut);
+    // A copy: the caller may read the next piece into the same buffer.
+    this.#carry = Uint8Array.prototype.slice.call(bytes, cut);
   }
 }
 

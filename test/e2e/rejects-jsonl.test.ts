@@ -47,6 +47,24 @@ describe('JSON lines reject codes', () => {
     expect(codesByLine(out.rejects)).toEqual([[3, 'record_too_long']]);
   });
 
+  // The line is skipped in pieces read into one reused buffer; a character
+  // cut between two pieces must still be seen whole. (A 6-byte pattern, so
+  // that pieces of 64 KiB end at every place in a character.)
+  test.each([['1m'], ['64k']])(
+    'record_too_long, not invalid_encoding: 3 MB of é東x (--chunk-size %s)',
+    async (chunkSize) => {
+      const long = order('B', { note: 'é東x'.repeat(500_001) });
+      const out = await processText(
+        'o.jsonl',
+        [order('A'), long, order('C')].map((line) => `${line}\n`).join(''),
+        ['--chunk-size', chunkSize],
+      );
+
+      expect(out.invoiced).toEqual(['A', 'C']);
+      expect(codesByLine(out.rejects)).toEqual([[2, 'record_too_long']]);
+    },
+  );
+
   test('malformed_json: a line that is not one JSON object', async () => {
     const out = await processText(
       'o.jsonl',
