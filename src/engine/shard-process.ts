@@ -68,9 +68,6 @@ process.on('message', (message: ToShard) => {
 send({ type: 'ready' });
 
 async function runShard(shard: number, attempt: number, tasks: ChunkTask[]) {
-  // A task's time limit runs from when it is handed to the pool, so a
-  // shard hands over no more chunks at once than there are threads: a
-  // chunk queued behind a thousand others must not be timed as it waits.
   let next = 0;
   const runInTurn = async () => {
     while (next < tasks.length) {
@@ -97,12 +94,15 @@ async function runShard(shard: number, attempt: number, tasks: ChunkTask[]) {
 // chunk is run again on a fresh thread, up to THREAD_ATTEMPTS times.
 async function runWithRetries(task: ChunkTask): Promise<ChunkReport> {
   for (let tries = 1; ; tries++) {
+    await freeThread();
     try {
       const signal = AbortSignal.timeout(taskTimeoutMs);
       return (await pool!.run({ job, task }, { signal })) as ChunkReport;
     } catch (error) {
       // Running a chunk of a changed input again cannot help.
       if (tries >= THREAD_ATTEMPTS || isInputChanged(error)) throw error;
+    } finally {
+      releaseThread();
     }
   }
 }
@@ -112,6 +112,27 @@ async function runWithRetries(task: ChunkTask): Promise<ChunkReport> {
 function testHeapLimit(): { maxOldGenerationSizeMb?: number } {
   const asked = process.env.ORDER_BATCH_TEST_CRASH_CHUNK ?? '';
   return asked.includes(':oom') ? { maxOldGenerationSizeMb: 64 } : {};
+}
+
+// A task's time limit runs from when it is handed to the pool, so the
+// pool is handed no more tasks than it has threads, whatever the shards
+// held: a chunk queued behind a stuck one must not time out with it.
+let busyThreads = 0;
+const waitingForThread: Array<() => void> = [];
+
+async function freeThread(): Promise<void> {
+  if (busyThreads < threads) {
+    busyThreads++;
+    return;
+  }
+  await new Promise<void>((resolve) => waitingForThread.push(resolve));
+}
+
+// Hands the thread on to a waiting task, or frees it.
+function releaseThread(): void {
+  const waiting = waitingForThread.shift();
+  if (waiting) waiting();
+  else busyThreads--;
 }
 
 function send(message: FromShard): void {
