@@ -28,7 +28,7 @@ export type OnSpread = (chunk: number, order: number) => void;
 /** The ids of one partition, as pairs of hash and packed place. */
 class IdList {
   readonly blocks: Float64Array[] = [];
-  /** Ids in the last block. */
+  /** Ids in the last block; as if full at first, so a push makes one. */
   last = BLOCK_IDS;
   count = 0;
 
@@ -71,11 +71,14 @@ export class KeyTable {
     list.push(hash, chunk * ORDER_SPAN + order);
   }
 
-  /** Checks every id added; calls `onSpread` for those in two chunks. */
+  /**
+   * Checks every id added; calls `onSpread` for those in two chunks. The
+   * last call: the lists are let go as they are checked.
+   */
   flush(): void {
     for (let part = 0; part < PARTS; part++) {
       this.#check(this.#lists[part]);
-      this.#lists[part] = new IdList();
+      this.#lists[part].blocks.length = 0;
     }
     this.#slots = new Float64Array(0);
   }
@@ -87,7 +90,7 @@ export class KeyTable {
     let slotCount = 16;
     while (slotCount < list.count * 2) slotCount *= 2;
     if (slotCount > MAX_SLOTS) {
-      throw new Error('the order id table cannot hold over 2^31 ids');
+      throw new Error('an order id list cannot hold over 2^23 ids');
     }
     if (this.#slots.length < slotCount * 2) {
       this.#slots = new Float64Array(slotCount * 2);

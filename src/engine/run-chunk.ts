@@ -67,6 +67,11 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
         ? want * 2
         : Math.max(task.nominalEnd - processor.position, 0) + SLACK_BYTES;
   }
+  // A buffer grown for one long record is not kept for the chunks after.
+  const usualBytes = task.nominalEnd - task.nominalStart + SLACK_BYTES;
+  if (chunkBuffer.length > 2 * usualBytes) {
+    chunkBuffer = Buffer.allocUnsafeSlow(0);
+  }
 
   const outcome = settleChunk(
     processor,

@@ -9,6 +9,7 @@ import { Code } from './codes.js';
 import {
   MAX_QUANTITY,
   decodeText,
+  equalsAscii,
   parseQuantity,
   sameBytes,
   trimEnd,
@@ -25,6 +26,11 @@ const INTERN_SLOTS = 4096;
 // One table for every reader of a thread (they run one at a time): the
 // texts of one chunk are usually those of the next.
 const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
+
+// The optional columns whose previous value is kept (#lastValues).
+const CURRENCY = 0;
+const REGION = 1;
+const CUSTOMER = 2;
 
 /** Where an optional column's text stood in the previous row. */
 class LastValue {
@@ -50,6 +56,11 @@ export class CsvLineReader {
   constructor(rules: Rules, fields: RecordFields) {
     this.rules = rules;
     this.#fields = fields;
+  }
+
+  /** Forgets the previous row's values: the next row's buffer is new. */
+  forgetBuffer(): void {
+    for (const last of this.#lastValues) last.bytes = null;
   }
 
   // Checks a CSV line's fields in the contract's order and counts it into
@@ -84,7 +95,8 @@ export class CsvLineReader {
     }
 
     const currency =
-      this.#optionalText(bytes, columns.currency, ascii, 0) || defaultCurrency;
+      this.#optionalText(bytes, columns.currency, ascii, CURRENCY) ||
+      defaultCurrency;
     if (currency !== this.#lastCurrency) {
       this.#lastCurrency = currency;
       this.#lastDigits = minorDigitsOf(currency);
@@ -110,7 +122,7 @@ export class CsvLineReader {
         `unit_price '${text}' ${why}`,
       );
     }
-    const region = this.#optionalText(bytes, columns.region, ascii, 1);
+    const region = this.#optionalText(bytes, columns.region, ascii, REGION);
     if (region !== this.#lastRegion) {
       this.#lastRegion = region;
       this.#lastRate = this.rules.rateOf(region);
@@ -124,7 +136,12 @@ export class CsvLineReader {
       );
     }
 
-    const customerId = this.#optionalText(bytes, columns.customerId, ascii, 2);
+    const customerId = this.#optionalText(
+      bytes,
+      columns.customerId,
+      ascii,
+      CUSTOMER,
+    );
     const amountMinor = quantity * priceMinor;
     const lineTaxMinor = this.#lineTax(amountMinor, rate);
     order.addLines(
@@ -192,17 +209,4 @@ export class CsvLineReader {
     this.detail = [key, message];
     return code;
   }
-}
-
-function equalsAscii(
-  text: string,
-  bytes: Buffer,
-  start: number,
-  end: number,
-): boolean {
-  if (text.length !== end - start) return false;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) !== bytes[start + i]) return false;
-  }
-  return true;
 }

@@ -71,3 +71,17 @@ export function sameBytes(
   }
   return true;
 }
+
+/** Whether `text` is exactly the ASCII bytes [start, end). */
+export function equalsAscii(
+  text: string,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  }
+  return true;
+}

@@ -17,7 +17,8 @@ export function hashOrderId(key: string): number {
 
 /**
  * hashOrderId of the id whose text is the ASCII bytes [start, end): the
- * same number, without making the string.
+ * same number, without making the string. Its loop must stay in step with
+ * hashOrderId's (test/orders/order-index.test.ts holds them equal).
  */
 export function hashAsciiBytes(
   bytes: Uint8Array,

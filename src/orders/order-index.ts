@@ -3,6 +3,7 @@
 // straight from the record's bytes, so a row of an order already seen
 // makes no string; a Map of strings cost 6 % of a chunk's time, most of
 // it making and hashing the string of every row's id.
+import { equalsAscii } from './fields.js';
 import { hashAsciiBytes, hashOrderId } from './hash.js';
 import { OrderPartial } from './partial.js';
 
@@ -29,7 +30,7 @@ export class OrderIndex {
         return this.#add(key, hash, slot);
       }
       const order = this.orders[held - 1];
-      if (order.hash === hash && sameAscii(order.key, bytes, start, end)) {
+      if (order.hash === hash && equalsAscii(order.key, bytes, start, end)) {
         return order;
       }
     }
@@ -65,17 +66,4 @@ export class OrderIndex {
     }
     this.#slots = slots;
   }
-}
-
-function sameAscii(
-  text: string,
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-): boolean {
-  if (text.length !== end - start) return false;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) !== bytes[start + i]) return false;
-  }
-  return true;
 }

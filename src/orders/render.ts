@@ -68,9 +68,9 @@ export function writeInvoice(
     order.currency.length +
     order.region.length +
     rate.length;
-  // A cell takes at most 3 bytes a unit, twice over when every unit is a
-  // quote to double, and 3 bytes more for its guard and quotes.
-  const buffer = sink.room(textUnits * 6 + 4 * 3 + NUMBERS_ROOM);
+  // A cell takes at most 3 bytes a UTF-16 unit (a doubled quote takes 2),
+  // and 3 more for its guard and its quotes.
+  const buffer = sink.room(textUnits * 3 + 4 * 3 + NUMBERS_ROOM);
   let at = putCell(buffer, sink.length, order.key, formulaGuard);
   buffer[at++] = COMMA;
   at = putCell(buffer, at, order.customerId, formulaGuard);

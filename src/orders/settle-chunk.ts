@@ -55,7 +55,7 @@ const ORDER_MESSAGES: Record<number, string> = {
 
 /**
  * Settles every order of a processed chunk and lays out its output. The
- * invoice bytes are written into `sink`, emptied first: a caller that
+ * invoice bytes are written into `invoiceBytes`, emptied first: a caller that
  * settles chunk after chunk may pass the same one each time, once it is
  * done with the previous outcome's bytes.
  */
@@ -63,7 +63,7 @@ export function settleChunk(
   processor: ChunkProcessor,
   start: number,
   readRecord: ReadRecord,
-  sink = new ByteSink(),
+  invoiceBytes = new ByteSink(),
 ): ChunkOutcome {
   const { orders, rows, rules } = processor;
   const settlements = orders.map((order) => settleOrder(order, rules));
@@ -71,7 +71,6 @@ export function settleChunk(
   const hashes = new Float64Array(orders.length);
   const invoiceEnds = new Float64Array(orders.length);
   const invoiceTotals = new Float64Array(orders.length);
-  const invoiceBytes = sink;
   invoiceBytes.clear();
   let invoices = 0;
   let invoicedRows = 0;

@@ -37,10 +37,10 @@ export async function runWithSignals(
     log(internalError(detail).message);
     return ExitCode.internal;
   } finally {
-    // A stopped run may still wait for its worker processes to end (one
-    // that is stopped, or stuck in the kernel, never does); a second signal
-    // in that wait must still exit at once, and with the code, not die by
-    // the signal.
+    // A stopped run may still wait for its worker processes to end (up to
+    // the 2 s before they are killed, longer for one stuck in the kernel);
+    // a second signal in that wait must still exit at once, and with the
+    // code, not die by the signal.
     if (!controller.signal.aborted) {
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     }
