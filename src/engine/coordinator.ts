@@ -8,6 +8,7 @@ import { inputChanged, internalError, isInputChanged } from '../errors.js';
 import { ChunkChain } from './chain.js';
 import { runChunk } from './run-chunk.js';
 import type { FromShard, ToShard } from './shard-process.js';
+import { ShardQueue, type Shard } from './shard-queue.js';
 import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
 
 /** How the chunks of a run are cut and spread. */
@@ -27,8 +28,6 @@ export interface EngineOptions {
 const SHARD_ATTEMPTS = 3;
 // How long a shard process has to end after SIGTERM before SIGKILL.
 const STOP_GRACE_MS = 2000;
-// A new shard takes this share of the chunks left: 1 / (processes * 4).
-const SHARDS_PER_PROCESS = 4;
 // A chunk that takes this long is stuck, not slow: its thread is ended.
 // ORDER_BATCH_TEST_TASK_TIMEOUT_MS shortens it, for tests only.
 const TASK_TIMEOUT_MS =
@@ -107,41 +106,13 @@ async function runInline(
   }
 }
 
-interface Shard {
-  id: number;
-  tasks: ChunkTask[];
-  attempt: number;
-  reported: Set<number>;
-}
-
 function runOnProcesses(
   job: JobSpec,
   tasks: ChunkTask[],
   chain: ChunkChain,
   options: EngineOptions,
 ): Promise<void> {
-  // Shards to run again (failed, or a chunk redone), ahead of new ones.
-  const queue: Shard[] = [];
-  const shards: Shard[] = [];
-  let planned = 0; // chunks already in a shard
-  // Cuts the next shard from the chunks not yet in one: a share of what is
-  // left, so shards shrink toward the end and the processes run out of
-  // work together. Equal shards left one process idle for the whole last
-  // shard of the other (0.7 s of 5 s on 10M rows).
-  const nextShard = (): Shard | undefined => {
-    if (planned === tasks.length) return undefined;
-    const left = tasks.length - planned;
-    const size = Math.ceil(left / (options.processes * SHARDS_PER_PROCESS));
-    const shard = {
-      id: shards.length,
-      tasks: tasks.slice(planned, planned + size),
-      attempt: 1,
-      reported: new Set<number>(),
-    };
-    planned += size;
-    shards.push(shard);
-    return shard;
-  };
+  const shards = new ShardQueue(tasks, options.processes);
   // Shards held by each process that said it is ready.
   const busy = new Map<Worker, Set<Shard>>();
   const workers = new Set<Worker>();
@@ -193,7 +164,7 @@ function runOnProcesses(
     const dispatch = () => {
       for (const [worker, held] of busy) {
         while (held.size < 2) {
-          const shard = queue.shift() ?? nextShard();
+          const shard = shards.next();
           if (!shard) return;
           held.add(shard);
           const left = shard.tasks.filter(
@@ -218,8 +189,7 @@ function runOnProcesses(
         );
         return;
       }
-      shard.attempt++;
-      queue.unshift(shard);
+      shards.retry(shard);
     };
 
     const onMessage = (worker: Worker, message: FromShard) => {
@@ -235,22 +205,14 @@ function runOnProcesses(
         dispatch();
         return;
       }
-      const shard = shards[message.shard];
+      const shard = shards.get(message.shard);
       if (!shard || message.attempt !== shard.attempt) return;
       if (message.type === 'chunk') {
         shard.reported.add(message.report.index);
         options.onChunk?.(message.report);
         try {
           const redo = chain.offer(message.report);
-          if (redo) {
-            shards.push({
-              id: shards.length,
-              tasks: [redo],
-              attempt: 1,
-              reported: new Set(),
-            });
-            queue.unshift(shards[shards.length - 1]);
-          }
+          if (redo) shards.redo(redo);
         } catch (error) {
           finish(error as Error);
           return;
