@@ -54,7 +54,7 @@ export class ChunkProcessor {
   fatal: ChunkFatal | undefined;
 
   readonly #ownedEnd: number;
-  readonly #index = new OrderIndex();
+  readonly #index: OrderIndex;
   readonly #fields = sharedFields;
   readonly #lines: CsvLineReader;
   #runOrder = -1;
@@ -70,8 +70,13 @@ export class ChunkProcessor {
     this.position = start;
     this.#ownedEnd = ownedEnd;
     this.done = start >= ownedEnd;
-    const rowsGuess = (ownedEnd - start) / BYTES_PER_ROW_GUESS;
-    this.rows = new RowTable(Math.min(Math.ceil(rowsGuess), MAX_FIRST_ROWS));
+    const rowsGuess = Math.min(
+      Math.ceil((ownedEnd - start) / BYTES_PER_ROW_GUESS),
+      MAX_FIRST_ROWS,
+    );
+    this.rows = new RowTable(rowsGuess);
+    // A guess of three rows an order; the index grows past it if need be.
+    this.#index = new OrderIndex(rowsGuess / 3);
   }
 
   /**

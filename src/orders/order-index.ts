@@ -7,13 +7,20 @@ import { equalsAscii } from './fields.js';
 import { hashAsciiBytes, hashOrderId } from './hash.js';
 import { OrderPartial } from './partial.js';
 
-const FIRST_SLOTS = 1024;
+const MIN_SLOTS = 16;
 
 /** The orders of one chunk, in the order of their first lines. */
 export class OrderIndex {
   readonly orders: OrderPartial[] = [];
   // Order number + 1 in each slot, 0 for an empty one; at most half full.
-  #slots = new Int32Array(FIRST_SLOTS);
+  #slots: Int32Array;
+
+  /** An index with room for about `expectedOrders` before it grows. */
+  constructor(expectedOrders = 0) {
+    let slots = MIN_SLOTS;
+    while (slots < expectedOrders * 2) slots *= 2;
+    this.#slots = new Int32Array(slots);
+  }
 
   /** The order whose id is the ASCII bytes [start, end), made if new. */
   atAscii(bytes: Buffer, start: number, end: number): OrderPartial {
