@@ -29,12 +29,7 @@ export class OrderIndex {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const held = this.#slots[slot];
       if (held === 0) {
-        const key = Buffer.from(
-          bytes.buffer,
-          bytes.byteOffset,
-          bytes.length,
-        ).toString('latin1', start, end);
-        return this.#add(key, hash, slot);
+        return this.#add(bytes.toString('latin1', start, end), hash, slot);
       }
       const order = this.orders[held - 1];
       if (order.hash === hash && equalsAscii(order.key, bytes, start, end)) {
