@@ -117,9 +117,12 @@ export interface Settlement {
   totalMinor: number;
 }
 
+function rejected(code: number): Settlement {
+  return { code, taxMinor: 0, totalMinor: 0 };
+}
+
 /** Settles a complete order: its tax and total, or why it is rejected. */
 export function settleOrder(order: OrderPartial, rules: Rules): Settlement {
-  const rejected = (code: number) => ({ code, taxMinor: 0, totalMinor: 0 });
   if (rules.settings.format === 'jsonl') {
     if (order.jsonLines > 1) return rejected(Code.duplicateOrder);
     if (order.itemCode) return rejected(order.itemCode);
