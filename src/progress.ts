@@ -51,7 +51,7 @@ export class Progress {
     return {
       done: String(Math.trunc(this.#bytes / 1e6)),
       size: String(Math.trunc(total / 1e6)),
-      rate: String(Math.trunc(this.#rows / seconds)),
+      rate: Math.trunc(this.#rows / seconds).toLocaleString('en-US'),
     };
   }
 }

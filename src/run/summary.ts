@@ -54,11 +54,13 @@ export function summaryText(facts: RunFacts, result: MergeResult): string {
   const seconds = (facts.elapsedMs / 1000).toString();
   const where =
     facts.paths.invoices === '-' ? 'standard output' : facts.paths.invoices;
+  const n = (count: number) => count.toLocaleString('en-US');
   const lines = [
-    `${facts.input}: ${result.rows} rows in ${seconds} s`,
-    `  ${result.invoices} invoices (${result.invoicedRows} rows) in ${where}`,
-    `  ${result.rejectedRows} rows rejected ` +
-      `(${result.rejectedOrders} orders) in ${facts.paths.rejects}`,
+    `${facts.input}: ${n(result.rows)} rows in ${seconds} s`,
+    `  ${n(result.invoices)} invoices (${n(result.invoicedRows)} rows) ` +
+      `in ${where}`,
+    `  ${n(result.rejectedRows)} rows rejected ` +
+      `(${n(result.rejectedOrders)} orders) in ${facts.paths.rejects}`,
   ];
   if (facts.exitCode === 3) {
     lines.push(
