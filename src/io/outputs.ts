@@ -167,7 +167,9 @@ export class OutputSet {
   /** Removes temporary files, the spill folder and the lock. */
   cleanUp(): void {
     for (const path of this.#temporaries) rmSync(path, { force: true });
-    rmSync(this.spillDir, { recursive: true, force: true });
+    // A shard process that has not yet seen its SIGTERM may still create
+    // its spill file in the folder as it is removed (ENOTEMPTY): try again.
+    rmSync(this.spillDir, { recursive: true, force: true, maxRetries: 5 });
     for (const lockPath of this.#locks.splice(0)) {
       rmSync(lockPath, { force: true });
     }
