@@ -23,6 +23,11 @@ import {
 import type { JobSpec } from './task.js';
 import type { OutputWriter } from '../io/output-writer.js';
 
+// For tests only: ORDER_BATCH_TEST_LOSE_INVOICE makes the merge count one
+// invoice fewer than it wrote, as a merge that lost one would, so that the
+// tests see a broken invariant end the run with 70 and publish nothing.
+const loseAnInvoice = Boolean(process.env.ORDER_BATCH_TEST_LOSE_INVOICE);
+
 /** What the merge wrote, for the summary. */
 export interface MergeResult extends Counts {
   totals: CurrencyTotals;
@@ -99,6 +104,7 @@ export async function mergeChunks(
         rejects,
       );
     }
+    if (loseAnInvoice) written.invoices--;
     checkInvariants(written, result);
     return result;
   } finally {
