@@ -63,8 +63,12 @@ export class ChunkProcessor {
   #memo = { buffer: null as Buffer | null, keyStart: 0, keyEnd: 0 };
   #memoOrder: OrderPartial | undefined;
 
-  /** Reads records starting at `start`, up to the first at `ownedEnd`. */
-  constructor(rules: Rules, start: number, ownedEnd: number) {
+  /**
+   * Reads records starting at `start`, up to the first at `ownedEnd`, into
+   * `rows` if given (emptied first: a caller that reads chunk after chunk
+   * may pass the same table, once done with the last chunk's).
+   */
+  constructor(rules: Rules, start: number, ownedEnd: number, rows?: RowTable) {
     this.rules = rules;
     this.#lines = new CsvLineReader(rules, sharedFields);
     this.position = start;
@@ -74,7 +78,8 @@ export class ChunkProcessor {
       Math.ceil((ownedEnd - start) / BYTES_PER_ROW_GUESS),
       MAX_FIRST_ROWS,
     );
-    this.rows = new RowTable(rowsGuess);
+    this.rows = rows ?? new RowTable(rowsGuess);
+    this.rows.clear();
     // A guess of three rows an order; the index grows past it if need be.
     this.#index = new OrderIndex(rowsGuess / 3);
   }

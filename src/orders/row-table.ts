@@ -29,6 +29,13 @@ export class RowTable {
     this.code = new Uint8Array(rows);
   }
 
+  /** Empties the table, keeping its room for the next chunk. */
+  clear(): void {
+    this.length = 0;
+    this.coded = 0;
+    this.details.clear();
+  }
+
   /** Adds a record; returns its row number. */
   add(
     start: number,
