@@ -66,7 +66,7 @@ export function settleChunk(
   invoiceBytes = new ByteSink(),
 ): ChunkOutcome {
   const { orders, rows, rules } = processor;
-  const settlements = orders.map((order) => settleOrder(order, rules));
+  const settlements = new Array<Settlement>(orders.length);
   const totals = new CurrencyTotals();
   const hashes = new Float64Array(orders.length);
   const invoiceEnds = new Float64Array(orders.length);
@@ -74,9 +74,12 @@ export function settleChunk(
   invoiceBytes.clear();
   let invoices = 0;
   let invoicedRows = 0;
-  orders.forEach((order, index) => {
+  // One pass: each order is read from memory once, settled and written.
+  for (let index = 0; index < orders.length; index++) {
+    const order = orders[index];
+    const settlement = settleOrder(order, rules);
+    settlements[index] = settlement;
     hashes[index] = order.hash;
-    const settlement = settlements[index];
     if (settlement.code === Code.none) {
       writeInvoice(invoiceBytes, order, settlement, rules);
       invoices++;
@@ -87,12 +90,10 @@ export function settleChunk(
         settlement.taxMinor,
         settlement.totalMinor,
       );
-    }
-    invoiceEnds[index] = invoiceBytes.length;
-    if (settlement.code === Code.none) {
       invoiceTotals[index] = settlement.totalMinor;
     }
-  });
+    invoiceEnds[index] = invoiceBytes.length;
+  }
 
   // A clean chunk, the usual case, has no rejects to look for row by row.
   const rejects =
