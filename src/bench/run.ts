@@ -1,6 +1,9 @@
 // Runs `order-batch process` as a child process for every configuration:
-// one warm-up, then the timed runs. Each run's wall time is taken around the
-// child, so it includes Node's start-up, as a user of the CLI would see.
+// a round of warm-ups, then rounds of timed runs, each configuration once a
+// round, so that a change in the machine's load falls on all of them alike
+// (run one after the other, a busier minute went to one configuration
+// alone). Each run's wall time is taken around the child, so it includes
+// Node's start-up, as a user of the CLI would see.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
@@ -37,14 +40,21 @@ export interface BenchRun {
   format: string;
 }
 
-/** Runs every configuration in turn, never two at once. */
+/** Runs every configuration in rounds, never two runs at once. */
 export async function runBench(options: RunnerOptions): Promise<BenchRun> {
   const workDir = await mkdtemp(join(tmpdir(), 'order-batch-bench-'));
   try {
     const timeTool = findTimeTool(workDir);
-    const outcomes: ConfigOutcome[] = [];
-    for (const config of options.configs) {
-      outcomes.push(await runConfig(options, config, workDir, timeTool));
+    const outcomes = options.configs.map((config): ConfigOutcome => ({
+      ...config,
+      runSeconds: [],
+      peakRssKiB: timeTool === undefined ? null : 0,
+      invoicesSha256: [],
+    }));
+    for (let run = 0; run <= options.runs; run++) {
+      for (const outcome of outcomes) {
+        await runAndRecord(options, outcome, run, workDir, timeTool);
+      }
     }
 
     const summary = JSON.parse(
@@ -66,33 +76,26 @@ export function findMismatches(outcomes: readonly ConfigOutcome[]): string[] {
     .map(configName);
 }
 
-async function runConfig(
+// Runs a configuration once: run 0 is its warm-up, the others are timed.
+async function runAndRecord(
   options: RunnerOptions,
-  config: BenchConfig,
+  outcome: ConfigOutcome,
+  run: number,
   workDir: string,
   timeTool: string | undefined,
-): Promise<ConfigOutcome> {
-  const name = configName(config);
-  const outcome: ConfigOutcome = {
-    ...config,
-    runSeconds: [],
-    peakRssKiB: timeTool === undefined ? null : 0,
-    invoicesSha256: [],
-  };
+): Promise<void> {
+  const measured = await runOnce(options, outcome, workDir, timeTool);
+  const label = run === 0 ? 'warm-up' : `run ${run}/${options.runs}`;
+  options.onProgress?.(
+    `${configName(outcome)} ${label}: ${measured.seconds.toFixed(2)} s`,
+  );
+  if (run === 0) return;
 
-  for (let run = 0; run <= options.runs; run++) {
-    const measured = await runOnce(options, config, workDir, timeTool);
-    const label = run === 0 ? 'warm-up' : `run ${run}/${options.runs}`;
-    options.onProgress?.(`${name} ${label}: ${measured.seconds.toFixed(2)} s`);
-    if (run === 0) continue;
-
-    outcome.runSeconds.push(measured.seconds);
-    if (outcome.peakRssKiB !== null && measured.rssKiB !== null) {
-      outcome.peakRssKiB = Math.max(outcome.peakRssKiB, measured.rssKiB);
-    }
-    outcome.invoicesSha256.push(await hashFile(join(workDir, 'invoices.csv')));
+  outcome.runSeconds.push(measured.seconds);
+  if (outcome.peakRssKiB !== null && measured.rssKiB !== null) {
+    outcome.peakRssKiB = Math.max(outcome.peakRssKiB, measured.rssKiB);
   }
-  return outcome;
+  outcome.invoicesSha256.push(await hashFile(join(workDir, 'invoices.csv')));
 }
 
 async function runOnce(
