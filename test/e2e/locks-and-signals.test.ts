@@ -173,6 +173,23 @@ describe('signals, 70, on a big run', () => {
     expect(leftovers(dir)).toEqual([]);
   }
 
+  // Starts `process` on big.csv with two worker processes; resolves once
+  // both are there and one has begun work (used some CPU time).
+  async function startWorkingRun(dir: string) {
+    const run = startCli(
+      ['process', 'big.csv', '--processes', '2', '--chunk-size', '64k', '-q'],
+      { cwd: dir },
+    );
+    const workers = await waitFor('worker processes', () => {
+      const pids = childPids(run.child.pid!);
+      return pids.length === 2 ? pids : undefined;
+    });
+    await waitFor('a worker to work', () =>
+      workers.some((worker) => cpuSeconds(worker) >= 0.1),
+    );
+    return { run, workers };
+  }
+
   test.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
@@ -180,19 +197,7 @@ describe('signals, 70, on a big run', () => {
     '%s while processes work: exit %i, all ended, nothing published',
     async (signal, code) => {
       const dir = bigRunDir();
-      const run = startCli(
-        ['process', 'big.csv', '--processes', '2', '--chunk-size', '64k', '-q'],
-        { cwd: dir },
-      );
-      const pid = run.child.pid!;
-      const workers = await waitFor('worker processes', () => {
-        const pids = childPids(pid);
-        return pids.length > 0 ? pids : undefined;
-      });
-      // Work has begun once a worker has used some CPU time.
-      await waitFor('a worker to work', () =>
-        workers.some((worker) => cpuSeconds(worker) >= 0.1),
-      );
+      const { run, workers } = await startWorkingRun(dir);
 
       run.child.kill(signal);
       const result = await run.result;
@@ -208,17 +213,7 @@ describe('signals, 70, on a big run', () => {
 
   test('one SIGTERM with every worker stuck: they are killed, exit 143', async () => {
     const dir = bigRunDir();
-    const run = startCli(
-      ['process', 'big.csv', '--processes', '2', '--chunk-size', '64k', '-q'],
-      { cwd: dir },
-    );
-    const workers = await waitFor('worker processes', () => {
-      const pids = childPids(run.child.pid!);
-      return pids.length === 2 ? pids : undefined;
-    });
-    await waitFor('a worker to work', () =>
-      workers.some((worker) => cpuSeconds(worker) >= 0.1),
-    );
+    const { run, workers } = await startWorkingRun(dir);
     // Stopped, they cannot act on SIGTERM; only SIGKILL ends them.
     for (const worker of workers) process.kill(worker, 'SIGSTOP');
     try {
@@ -244,19 +239,9 @@ describe('signals, 70, on a big run', () => {
     'a second %s while the stop waits for a stuck worker: exit %i at once',
     async (signal, code) => {
       const dir = bigRunDir();
-      const run = startCli(
-        ['process', 'big.csv', '--processes', '2', '--chunk-size', '64k', '-q'],
-        { cwd: dir },
-      );
+      const { run, workers } = await startWorkingRun(dir);
       let ended = false;
       void run.result.then(() => (ended = true));
-      const workers = await waitFor('worker processes', () => {
-        const pids = childPids(run.child.pid!);
-        return pids.length === 2 ? pids : undefined;
-      });
-      await waitFor('a worker to work', () =>
-        workers.some((worker) => cpuSeconds(worker) >= 0.1),
-      );
       // A stopped process cannot act on the SIGTERM the primary sends it,
       // so the first signal's stop cleans up, then waits for it: only the
       // second signal can end the run.
