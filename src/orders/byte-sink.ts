@@ -43,21 +43,6 @@ export class ByteSink {
     const buffer = this.room(value.length * 3);
     this.length = putText(buffer, this.length, value);
   }
-
-  /** Writes one ASCII byte. */
-  byte(value: number): void {
-    this.room(1)[this.length++] = value;
-  }
-
-  /** Writes a non-negative safe integer in decimal. */
-  integer(value: number): void {
-    this.length = putInteger(this.room(16), this.length, value);
-  }
-
-  /** Writes minor units as a decimal; see putMinorUnits. */
-  minorUnits(value: number, minorDigits: number): void {
-    this.length = putMinorUnits(this.room(24), this.length, value, minorDigits);
-  }
 }
 
 /**
