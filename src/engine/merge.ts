@@ -146,10 +146,11 @@ function writeInvoices(
   written: Written,
 ): void {
   const { invoiceEnds } = index;
+  const cutOrders = cut ? [...cut].sort((a, b) => a - b) : [];
   const sum = new ExactSum();
-  written.invoices += sumUncut(index, cut, sum);
+  written.invoices += sumUncut(index, cutOrders, sum);
   let from = 0;
-  for (const order of cut ? [...cut].sort((a, b) => a - b) : []) {
+  for (const order of cutOrders) {
     const start = order === 0 ? 0 : invoiceEnds[order - 1];
     out.write(invoices.subarray(from, start));
     const merged = firstLines.get(`${chunk}:${order}`);
@@ -165,18 +166,17 @@ function writeInvoices(
 }
 
 // Adds to `sum` the totals of a chunk's invoices that are written as the
-// chunk wrote them (not cut); returns how many there are. A loop of its
-// own: in writeInvoices, code optimized inside this loop was entered again
-// for every chunk and thrown away at the first spread order.
+// chunk wrote them (not in the sorted `cutOrders`); returns how many there
+// are. The cut orders are passed by as the loop reaches them: a Set lookup
+// for every order cost more than the rest of the loop. A loop of its own:
+// in writeInvoices, code optimized inside this loop was entered again for
+// every chunk and thrown away at the first spread order.
 function sumUncut(
   index: SpillIndex,
-  cut: Set<number> | undefined,
+  cutOrders: number[],
   sum: ExactSum,
 ): number {
   const { invoiceEnds, invoiceTotals } = index;
-  // The cut orders in order, passed by as the loop reaches them: a Set
-  // lookup for every order cost more than the rest of the loop.
-  const cutOrders = cut ? [...cut].sort((a, b) => a - b) : [];
   let nextCut = 0;
   let invoices = 0;
   for (let order = 0; order < invoiceEnds.length; order++) {
