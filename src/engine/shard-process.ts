@@ -68,17 +68,14 @@ process.on('message', (message: ToShard) => {
 send({ type: 'ready' });
 
 async function runShard(shard: number, attempt: number, tasks: ChunkTask[]) {
-  let next = 0;
-  const runInTurn = async () => {
-    while (next < tasks.length) {
-      const task = tasks[next++];
-      const report = await runWithRetries(task);
-      send({ type: 'chunk', shard, attempt, report });
-    }
-  };
   try {
-    const lanes = Math.min(threads, tasks.length);
-    await Promise.all(Array.from({ length: lanes }, runInTurn));
+    // Each task waits its turn for a thread in runWithRetries.
+    await Promise.all(
+      tasks.map(async (task) => {
+        const report = await runWithRetries(task);
+        send({ type: 'chunk', shard, attempt, report });
+      }),
+    );
     send({ type: 'shard-done', shard, attempt });
   } catch (error) {
     send({
