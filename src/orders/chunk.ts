@@ -87,7 +87,9 @@ export class ChunkProcessor {
   /**
    * Reads the records of `bytes` (which begin at absolute `offset` and must
    * include `position`). Stops at the first record that runs past the bytes
-   * unless `atEof`; the caller then feeds a buffer from `position` on.
+   * unless `atEof`; the caller then feeds a buffer from `position` on. The
+   * orders may hold texts as bytes of the last buffer fed until the chunk
+   * is settled: its bytes must not change until then.
    */
   feed(bytes: Buffer, offset: number, atEof: boolean): void {
     // The caller may refill the same buffer: forget what the last one held.
@@ -100,6 +102,9 @@ export class ChunkProcessor {
     }
     if (atEof && !this.fatal && this.position >= offset + bytes.length) {
       this.done = true;
+    }
+    if (!this.done && !this.fatal) {
+      for (const order of this.orders) order.keepTexts(bytes);
     }
   }
 

@@ -1,6 +1,7 @@
 // Reads and checks the values of one CSV line, in the contract's order of
 // reject codes, and counts a good line into its order. Part of the hot
-// path: the previous row's lookups are kept, and short texts interned.
+// path: the previous row's lookups are kept, short texts interned, and a
+// plain customer id left as bytes (see OrderPartial).
 import type { RecordFields } from '../csv/scan.js';
 import { minorDigitsOf } from '../money/currency.js';
 import { NOT_A_DECIMAL, TOO_FINE, parseMinorUnits } from '../money/decimal.js';
@@ -136,16 +137,29 @@ export class CsvLineReader {
       );
     }
 
-    const customerId = this.#optionalText(
-      bytes,
-      columns.customerId,
-      ascii,
-      CUSTOMER,
-    );
     const amountMinor = quantity * priceMinor;
     const lineTaxMinor = this.#lineTax(amountMinor, rate);
+    // A plain ASCII customer is kept as where its bytes are: unlike
+    // currencies and regions, it seldom repeats from one order to the next.
+    const customer = columns.customerId;
+    if (customer >= 0 && ascii && f.escaped[customer] === 0) {
+      const start = trimStart(bytes, f.starts[customer], f.ends[customer]);
+      order.addAsciiCustomerLine(
+        bytes,
+        start,
+        trimEnd(bytes, start, f.ends[customer]),
+        currency,
+        region,
+        minorDigits,
+        rate,
+        quantity,
+        amountMinor,
+        lineTaxMinor,
+      );
+      return Code.none;
+    }
     order.addLines(
-      customerId,
+      this.#optionalText(bytes, customer, ascii, CUSTOMER),
       currency,
       region,
       minorDigits,
@@ -165,8 +179,8 @@ export class CsvLineReader {
   }
 
   // The trimmed text of an optional column. Short ASCII values are interned
-  // by their bytes: currencies, regions and an order's customer repeat row
-  // after row, and a lookup costs less than making the string again. The
+  // by their bytes: currencies and regions repeat row after row, and a
+  // lookup costs less than making the string again. The
   // cheapest lookup is the previous row's value, `slot` of #lastValues.
   #optionalText(
     bytes: Buffer,

@@ -1,9 +1,9 @@
 // Finds a chunk's orders by their ids: an open-addressing table of order
 // numbers, probed by the ids' 52-bit hashes. An ASCII id is looked up
 // straight from the record's bytes, so a row of an order already seen
-// makes no string; a Map of strings cost 6 % of a chunk's time, most of
-// it making and hashing the string of every row's id.
-import { equalsAscii } from './fields.js';
+// makes no string (nor does a new order: it keeps where its id's bytes
+// are); a Map of strings cost 6 % of a chunk's time, most of it making
+// and hashing the string of every row's id.
 import { hashAsciiBytes, hashOrderId } from './hash.js';
 import { OrderPartial } from './partial.js';
 
@@ -29,12 +29,14 @@ export class OrderIndex {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const held = this.#slots[slot];
       if (held === 0) {
-        return this.#add(bytes.toString('latin1', start, end), hash, slot);
+        const index = this.orders.length;
+        return this.#add(
+          OrderPartial.ofAsciiId(bytes, start, end, index, hash),
+          slot,
+        );
       }
       const order = this.orders[held - 1];
-      if (order.hash === hash && equalsAscii(order.key, bytes, start, end)) {
-        return order;
-      }
+      if (order.hash === hash && order.keyIs(bytes, start, end)) return order;
     }
   }
 
@@ -44,14 +46,15 @@ export class OrderIndex {
     const mask = this.#slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const held = this.#slots[slot];
-      if (held === 0) return this.#add(key, hash, slot);
+      if (held === 0) {
+        return this.#add(new OrderPartial(key, this.orders.length, hash), slot);
+      }
       const order = this.orders[held - 1];
       if (order.hash === hash && order.key === key) return order;
     }
   }
 
-  #add(key: string, hash: number, slot: number): OrderPartial {
-    const order = new OrderPartial(key, this.orders.length, hash);
+  #add(order: OrderPartial, slot: number): OrderPartial {
     this.orders.push(order);
     this.#slots[slot] = this.orders.length;
     if (this.orders.length * 2 > this.#slots.length) this.#grow();

@@ -2,18 +2,34 @@
 // order comes to once every stretch is merged. Pure: no I/O.
 import { computeTaxMinor, type TaxRate } from '../money/tax.js';
 import { Code } from './codes.js';
+import { equalsAscii, sameBytes } from './fields.js';
 import { hashOrderId } from './hash.js';
 import type { Rules } from './rules.js';
 
 const MAX_MINOR = Number.MAX_SAFE_INTEGER;
 
-/** An order's lines within one chunk (or merged from several chunks). */
+/**
+ * An order's lines within one chunk (or merged from several chunks).
+ *
+ * An id or customer read from plain ASCII bytes is held as where those
+ * bytes stand, its string made only when asked for: most orders are
+ * written straight from the bytes, and two strings an order cost a sixth
+ * of a chunk's reading. The bytes must not change while they are held:
+ * keepTexts() makes the strings before a buffer is refilled.
+ */
 export class OrderPartial {
-  readonly key: string;
   /** The order's place among its chunk's orders, by first line. */
   readonly index: number;
   hasValidLine = false;
-  customerId = '';
+  // The id's and the customer's text, or the bytes they stand in.
+  #key: string | undefined;
+  #keyBytes: Buffer | null = null;
+  keyStart = 0;
+  keyEnd = 0;
+  #customer: string | undefined = '';
+  #customerBytes: Buffer | null = null;
+  customerStart = 0;
+  customerEnd = 0;
   currency = '';
   region = '';
   minorDigits = 2;
@@ -35,9 +51,72 @@ export class OrderPartial {
   readonly hash: number;
 
   constructor(key: string, index: number, hash = hashOrderId(key)) {
-    this.key = key;
+    this.#key = key;
     this.index = index;
     this.hash = hash;
+  }
+
+  /** An order whose id is the ASCII bytes [start, end); `hash` is its hash. */
+  static ofAsciiId(
+    bytes: Buffer,
+    start: number,
+    end: number,
+    index: number,
+    hash: number,
+  ): OrderPartial {
+    const order = new OrderPartial('', index, hash);
+    order.#key = undefined;
+    order.#keyBytes = bytes;
+    order.keyStart = start;
+    order.keyEnd = end;
+    return order;
+  }
+
+  get key(): string {
+    if (this.#key === undefined) {
+      this.#key = this.#keyBytes!.toString(
+        'latin1',
+        this.keyStart,
+        this.keyEnd,
+      );
+    }
+    return this.#key;
+  }
+
+  get customerId(): string {
+    if (this.#customer === undefined) {
+      this.#customer = this.#customerBytes!.toString(
+        'latin1',
+        this.customerStart,
+        this.customerEnd,
+      );
+    }
+    return this.#customer;
+  }
+
+  /** The bytes the id stands in, when its string is not made yet. */
+  get keyBytes(): Buffer | null {
+    return this.#key === undefined ? this.#keyBytes : null;
+  }
+
+  /** The bytes the customer stands in, when its string is not made yet. */
+  get customerBytes(): Buffer | null {
+    return this.#customer === undefined ? this.#customerBytes : null;
+  }
+
+  /** Whether the id is the ASCII bytes [start, end) of `bytes`. */
+  keyIs(bytes: Buffer, start: number, end: number): boolean {
+    return this.#key === undefined && this.#keyBytes === bytes
+      ? sameBytes(bytes, start, end, this.keyStart, this.keyEnd)
+      : equalsAscii(this.key, bytes, start, end);
+  }
+
+  /** Makes the strings of texts held as bytes of `bytes`, which may change. */
+  keepTexts(bytes: Buffer): void {
+    if (this.#keyBytes === bytes) this.key;
+    if (this.#customerBytes === bytes) this.customerId;
+    this.#keyBytes = null;
+    this.#customerBytes = null;
   }
 
   /** Counts valid lines (one CSV row, or a JSON order's items). */
@@ -53,22 +132,67 @@ export class OrderPartial {
     lineTaxMinor: number,
   ): void {
     if (!this.hasValidLine) {
+      this.#customer = customerId;
+    } else if (this.customerId !== customerId) {
+      this.mixed = true;
+    }
+    this.#addValid(currency, region, minorDigits, rate, lines, quantity);
+    this.#addAmounts(amountMinor, lineTaxMinor);
+  }
+
+  /**
+   * addLines for one CSV line whose customer is the ASCII bytes
+   * [customerStart, customerEnd) of `bytes`.
+   */
+  addAsciiCustomerLine(
+    bytes: Buffer,
+    customerStart: number,
+    customerEnd: number,
+    currency: string,
+    region: string,
+    minorDigits: number,
+    rate: TaxRate,
+    quantity: number,
+    amountMinor: number,
+    lineTaxMinor: number,
+  ): void {
+    if (!this.hasValidLine) {
+      this.#customer = undefined;
+      this.#customerBytes = bytes;
+      this.customerStart = customerStart;
+      this.customerEnd = customerEnd;
+    } else if (!this.#customerIs(bytes, customerStart, customerEnd)) {
+      this.mixed = true;
+    }
+    this.#addValid(currency, region, minorDigits, rate, 1, quantity);
+    this.#addAmounts(amountMinor, lineTaxMinor);
+  }
+
+  #customerIs(bytes: Buffer, start: number, end: number): boolean {
+    return this.#customer === undefined && this.#customerBytes === bytes
+      ? sameBytes(bytes, start, end, this.customerStart, this.customerEnd)
+      : equalsAscii(this.customerId, bytes, start, end);
+  }
+
+  #addValid(
+    currency: string,
+    region: string,
+    minorDigits: number,
+    rate: TaxRate,
+    lines: number,
+    quantity: number,
+  ): void {
+    if (!this.hasValidLine) {
       this.hasValidLine = true;
-      this.customerId = customerId;
       this.currency = currency;
       this.region = region;
       this.minorDigits = minorDigits;
       this.rate = rate;
-    } else if (
-      this.customerId !== customerId ||
-      this.currency !== currency ||
-      this.region !== region
-    ) {
+    } else if (this.currency !== currency || this.region !== region) {
       this.mixed = true;
     }
     this.lines += lines;
     this.quantity += quantity;
-    this.#addAmounts(amountMinor, lineTaxMinor);
   }
 
   /** Folds a later stretch of the same order into this one. */
@@ -76,7 +200,7 @@ export class OrderPartial {
     if (later.hasValidLine) {
       if (!this.hasValidLine) {
         this.hasValidLine = true;
-        this.customerId = later.customerId;
+        this.#customer = later.customerId;
         this.currency = later.currency;
         this.region = later.region;
         this.minorDigits = later.minorDigits;

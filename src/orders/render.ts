@@ -17,14 +17,14 @@ export const REJECTS_HEADER = 'line,order_id,code,message,record\n';
 
 /** A text cell: guarded against formulas when asked, quoted when needed. */
 export function csvCell(text: string, formulaGuard: boolean): string {
-  const cell = formulaGuard && startsFormula(text) ? `'${text}` : text;
+  const cell =
+    formulaGuard && startsFormula(text.charCodeAt(0)) ? `'${text}` : text;
   if (!cellNeedsQuotes(cell)) return cell;
   return `"${cell.replaceAll('"', '""')}"`;
 }
 
 // Spreadsheets run a cell that starts with = + - @ tab or carriage return.
-function startsFormula(text: string): boolean {
-  const first = text.charCodeAt(0);
+function startsFormula(first: number): boolean {
   return (
     first === 0x3d ||
     first === 0x2b ||
@@ -62,18 +62,41 @@ export function writeInvoice(
   }
   const digits = order.minorDigits;
   const rate = order.rate?.text ?? '0';
+  // The id and the customer may still stand as bytes (see OrderPartial).
+  const keyBytes = order.keyBytes;
+  const customerBytes = order.customerBytes;
   const textUnits =
-    order.key.length +
-    order.customerId.length +
+    (keyBytes ? order.keyEnd - order.keyStart : order.key.length) +
+    (customerBytes
+      ? order.customerEnd - order.customerStart
+      : order.customerId.length) +
     order.currency.length +
     order.region.length +
     rate.length;
   // A cell takes at most 3 bytes a UTF-16 unit (a doubled quote takes 2),
   // and 3 more for its guard and its quotes.
   const buffer = sink.room(textUnits * 3 + 4 * 3 + NUMBERS_ROOM);
-  let at = putCell(buffer, sink.length, order.key, formulaGuard);
+  let at = keyBytes
+    ? putAsciiCell(
+        buffer,
+        sink.length,
+        keyBytes,
+        order.keyStart,
+        order.keyEnd,
+        formulaGuard,
+      )
+    : putCell(buffer, sink.length, order.key, formulaGuard);
   buffer[at++] = COMMA;
-  at = putCell(buffer, at, order.customerId, formulaGuard);
+  at = customerBytes
+    ? putAsciiCell(
+        buffer,
+        at,
+        customerBytes,
+        order.customerStart,
+        order.customerEnd,
+        formulaGuard,
+      )
+    : putCell(buffer, at, order.customerId, formulaGuard);
   buffer[at++] = COMMA;
   at = putCell(buffer, at, order.currency, formulaGuard);
   buffer[at++] = COMMA;
@@ -102,7 +125,7 @@ function putCell(
   text: string,
   formulaGuard: boolean,
 ): number {
-  if (formulaGuard && startsFormula(text)) {
+  if (formulaGuard && startsFormula(text.charCodeAt(0))) {
     return putText(buffer, at, csvCell(text, true));
   }
   for (let i = 0; i < text.length; i++) {
@@ -113,6 +136,29 @@ function putCell(
     buffer[at + i] = unit;
   }
   return at + text.length;
+}
+
+// putCell for a text that is the ASCII bytes [start, end) of `bytes`.
+function putAsciiCell(
+  buffer: Buffer,
+  at: number,
+  bytes: Buffer,
+  start: number,
+  end: number,
+  formulaGuard: boolean,
+): number {
+  if (formulaGuard && start < end && startsFormula(bytes[start])) {
+    return putCell(buffer, at, bytes.toString('latin1', start, end), true);
+  }
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i];
+    if (needsQuotes(byte)) {
+      const text = bytes.toString('latin1', start, end);
+      return putText(buffer, at, csvCell(text, formulaGuard));
+    }
+    buffer[at + i - start] = byte;
+  }
+  return at + end - start;
 }
 
 const COMMA = 0x2c;

@@ -87,7 +87,8 @@ const jsonl = (input: string | Buffer, settings: Partial<ChunkSettings> = {}) =>
   processWhole(input, { ...JSONL, ...settings });
 
 // Feeds the bytes in pieces the way the engine reads a file: each read
-// starts at the processor's position, and grows when no record fits.
+// starts at the processor's position, grows when no record fits, and
+// refills one buffer, so what an earlier piece held is overwritten.
 function processInPieces(
   input: string | Buffer,
   pieceBytes: number,
@@ -99,12 +100,15 @@ function processInPieces(
     0,
     bytes.length,
   );
+  const buffer = Buffer.alloc(bytes.length);
   let want = pieceBytes;
   while (!processor.done && !processor.fatal) {
     const position = processor.position;
     const end = Math.min(position + want, bytes.length);
+    buffer.fill('X');
+    bytes.copy(buffer, 0, position, end);
     processor.feed(
-      bytes.subarray(position, end),
+      buffer.subarray(0, end - position),
       position,
       end >= bytes.length,
     );
