@@ -4,7 +4,6 @@
 import { openSync } from 'node:fs';
 import { ByteSink } from '../orders/byte-sink.js';
 import { ChunkProcessor } from '../orders/chunk.js';
-import { RowTable } from '../orders/row-table.js';
 import { Rules } from '../orders/rules.js';
 import { settleChunk } from '../orders/settle-chunk.js';
 import { INPUT_CHANGED } from '../errors.js';
@@ -37,10 +36,8 @@ function readAt(fd: number, position: number, length: number): Buffer {
 // thread reuses: a fresh megabyte a chunk cost a page fault every 4 KiB
 // (measured: a quarter of a second of system time on 10M rows).
 let chunkBuffer = Buffer.allocUnsafeSlow(0);
-// The same for the invoice text, spilled before the next chunk is settled,
-// and for the table of a chunk's rows (about 750 KB for a 1 MiB chunk).
+// The same for the invoice text, spilled before the next chunk is settled.
 const invoiceSink = new ByteSink();
-const chunkRows = new RowTable();
 
 // Like readAt, into chunkBuffer; the bytes are valid until the next call.
 function readChunkBytes(fd: number, position: number, length: number) {
@@ -57,12 +54,7 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
   const fd = openFileOnce(job.inputPath);
   const rules = new Rules(job.settings);
   const start = task.exactStart ?? guessRecordStart(fd, task.nominalStart, job);
-  const processor = new ChunkProcessor(
-    rules,
-    start,
-    task.nominalEnd,
-    chunkRows,
-  );
+  const processor = new ChunkProcessor(rules, start, task.nominalEnd);
 
   let want = Math.max(task.nominalEnd - start, 0) + SLACK_BYTES;
   while (!processor.done && !processor.fatal) {

@@ -7,11 +7,9 @@ import { OrderPartial, finalLineCode, settleOrder } from '../orders/partial.js';
 import { ByteSink } from '../orders/byte-sink.js';
 import { writeInvoice } from '../orders/render.js';
 import type { Rules } from '../orders/rules.js';
-import {
-  renderRowReject,
-  rowOf,
-  type RowFacts,
-} from '../orders/settle-chunk.js';
+import { forEachRow } from '../orders/find-rows.js';
+import type { RowFacts } from '../orders/row-table.js';
+import { renderRowReject } from '../orders/settle-chunk.js';
 import type { AcceptedChunk, ChunkChain } from './chain.js';
 import type { MergeResult } from './merge.js';
 import { readSpillRuns } from './spill.js';
@@ -96,6 +94,9 @@ function readStretches(
   // alone, the chunk's own number when the whole chunk was read again.
   const take = (
     processor: ChunkProcessor,
+    // The bytes fed to the processor, and where in the input they start.
+    bytes: Buffer,
+    from: number,
     order: number,
     read: number,
     linesBefore: number,
@@ -111,19 +112,23 @@ function readStretches(
       stretches.set(order, stretch);
     }
     stretch.partial.merge(partial);
-    const { rows } = processor;
-    for (let row = 0; row < rows.length; row++) {
-      if (rows.order[row] !== read) continue;
-      const line = linesBefore + rows.line[row] + 1;
-      stretch.records.push({ chunk: chunk.index, line, row: rowOf(rows, row) });
-    }
+    const { records } = stretch;
+    forEachRow(
+      processor,
+      (start, end) => bytes.subarray(start - from, end - from),
+      (other) => other === read,
+      (row, line) => {
+        records.push({ chunk: chunk.index, line: linesBefore + line + 1, row });
+      },
+    );
   };
 
   if (wanted.size > WHOLE_CHUNK_AFTER) {
     const processor = new ChunkProcessor(rules, chunk.start, chunk.end);
-    processor.feed(readRecord(chunk.start, chunk.end), chunk.start, true);
+    const bytes = readRecord(chunk.start, chunk.end);
+    processor.feed(bytes, chunk.start, true);
     for (const order of wanted)
-      take(processor, order, order, chunk.linesBefore);
+      take(processor, bytes, chunk.start, order, order, chunk.linesBefore);
   } else {
     const runs = readSpillRuns(chunk);
     for (let at = 0; at < runs.length; at += 4) {
@@ -131,8 +136,9 @@ function readStretches(
       if (!wanted.has(order)) continue;
       const [start, end, runLine] = [runs[at + 1], runs[at + 2], runs[at + 3]];
       const processor = new ChunkProcessor(rules, start, end);
-      processor.feed(readRecord(start, end), start, true);
-      take(processor, order, 0, chunk.linesBefore + runLine);
+      const bytes = readRecord(start, end);
+      processor.feed(bytes, start, true);
+      take(processor, bytes, start, order, 0, chunk.linesBefore + runLine);
     }
   }
   return [...stretches.values()].sort((a, b) => a.order - b.order);

@@ -18,12 +18,11 @@ import type { Rules } from './rules.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
-// Room for rows is made at once, a row for every 40 bytes: the records of
-// the benchmark files average 48, so the first table is usually enough,
-// where a table that grew from a few rows cost 1.5 % of a chunk's time.
-// Capped, so that a huge chunk grows as it goes.
-const BYTES_PER_ROW_GUESS = 40;
-const MAX_FIRST_ROWS = 1 << 16;
+// The order index is sized at once for an order every 120 bytes (records
+// of the benchmark files average 48, orders have about 3 lines), capped so
+// that a huge chunk grows it as it goes.
+const BYTES_PER_ORDER_GUESS = 120;
+const MAX_FIRST_ORDERS = 1 << 14;
 
 // Field bounds are scratch space, refilled for each record; processing is
 // synchronous, so one set serves every processor of a thread.
@@ -42,7 +41,8 @@ export class ChunkProcessor {
   get orders(): OrderPartial[] {
     return this.#index.orders;
   }
-  readonly rows: RowTable;
+  /** The records with codes of their own (see row-table.ts). */
+  readonly rows = new RowTable();
   readonly runs = new RunList();
   /** Records read, blank lines aside. */
   records = 0;
@@ -63,25 +63,16 @@ export class ChunkProcessor {
   #memo = { buffer: null as Buffer | null, keyStart: 0, keyEnd: 0 };
   #memoOrder: OrderPartial | undefined;
 
-  /**
-   * Reads records starting at `start`, up to the first at `ownedEnd`, into
-   * `rows` if given (emptied first: a caller that reads chunk after chunk
-   * may pass the same table, once done with the last chunk's).
-   */
-  constructor(rules: Rules, start: number, ownedEnd: number, rows?: RowTable) {
+  /** Reads records starting at `start`, up to the first at `ownedEnd`. */
+  constructor(rules: Rules, start: number, ownedEnd: number) {
     this.rules = rules;
     this.#lines = new CsvLineReader(rules, sharedFields);
     this.position = start;
     this.#ownedEnd = ownedEnd;
     this.done = start >= ownedEnd;
-    const rowsGuess = Math.min(
-      Math.ceil((ownedEnd - start) / BYTES_PER_ROW_GUESS),
-      MAX_FIRST_ROWS,
+    this.#index = new OrderIndex(
+      Math.min((ownedEnd - start) / BYTES_PER_ORDER_GUESS, MAX_FIRST_ORDERS),
     );
-    this.rows = rows ?? new RowTable(rowsGuess);
-    this.rows.clear();
-    // A guess of three rows an order; the index grows past it if need be.
-    this.#index = new OrderIndex(rowsGuess / 3);
   }
 
   /**
@@ -301,7 +292,7 @@ export class ChunkProcessor {
     const row = this.rows.length - 1;
     this.rows.end[row] = end;
     if (this.#longLine.valid) return;
-    this.rows.setCode(row, Code.invalidEncoding);
+    this.rows.code[row] = Code.invalidEncoding;
     this.rows.details.set(row, ['', 'line is not valid UTF-8']);
   }
 
@@ -373,8 +364,13 @@ export class ChunkProcessor {
     this.rows.details.set(row, [key, message]);
   }
 
+  // Notes a record in the runs, and in the rows when it has a code; returns
+  // its row then.
   #addRow(start: number, end: number, order: number, code: number): number {
-    const row = this.rows.add(start, end, this.newlines, order, code);
+    const row =
+      code === Code.none
+        ? -1
+        : this.rows.add(start, end, this.newlines, order, code);
     if (order >= 0 && order === this.#runOrder) {
       this.runs.extendLast(end);
     } else if (order >= 0) {

@@ -1,12 +1,11 @@
-// Every record of a chunk, in input order: where its bytes are, its line,
-// its order and its own reject code. Rejects are written from this table
-// once the chunk's orders are settled, so they come out in input order.
-// Typed columns that start small and double: a row is added for every
-// record, and five pushes onto plain arrays cost 6 % of a chunk's time;
-// the merge makes a table for each stretch of an order it reads again, so
-// a new table must stay cheap.
+// The records of a chunk that have a reject code of their own, in input
+// order: where their bytes are, their line, their order and their code.
+// The other records are not kept: the runs say where each order's records
+// stand, and find-rows.ts reads them again when an order is rejected (a
+// row kept for every record cost a tenth of a chunk's reading). Typed
+// columns that start small and double.
 
-/** Columns of a chunk's records; valid up to `length`. */
+/** Columns of a chunk's records with codes; valid up to `length`. */
 export class RowTable {
   start: Float64Array;
   end: Float64Array;
@@ -14,9 +13,7 @@ export class RowTable {
   order: Int32Array;
   code: Uint8Array;
   length = 0;
-  /** Rows with a code of their own. */
-  coded = 0;
-  /** Order id and message of records with a code of their own. */
+  /** Order id and message of each row. */
   readonly details = new Map<number, [orderId: string, message: string]>();
 
   /** A table with room for `expectedRows` before it first grows. */
@@ -27,13 +24,6 @@ export class RowTable {
     this.line = new Float64Array(rows);
     this.order = new Int32Array(rows);
     this.code = new Uint8Array(rows);
-  }
-
-  /** Empties the table, keeping its room for the next chunk. */
-  clear(): void {
-    this.length = 0;
-    this.coded = 0;
-    this.details.clear();
   }
 
   /** Adds a record; returns its row number. */
@@ -51,15 +41,8 @@ export class RowTable {
     this.line[row] = line;
     this.order[row] = order;
     this.code[row] = code;
-    if (code !== 0) this.coded++;
     this.length = row + 1;
     return row;
-  }
-
-  /** Gives an existing row a code of its own. */
-  setCode(row: number, code: number): void {
-    if (this.code[row] === 0 && code !== 0) this.coded++;
-    this.code[row] = code;
   }
 
   #grow(): void {
@@ -78,6 +61,25 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(
 ): T {
   larger.set(old);
   return larger;
+}
+
+/** One record as the rejects file needs it. */
+export interface RowFacts {
+  start: number;
+  end: number;
+  /** Its own code, 0 when it has none. */
+  code: number;
+  detail: [orderId: string, message: string] | undefined;
+}
+
+/** The facts of one row of a table. */
+export function rowOf(rows: RowTable, row: number): RowFacts {
+  return {
+    start: rows.start[row],
+    end: rows.end[row],
+    code: rows.code[row],
+    detail: rows.details.get(row),
+  };
 }
 
 /** Runs: stretches of consecutive records of one order, as 4 numbers each. */

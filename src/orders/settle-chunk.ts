@@ -7,7 +7,8 @@ import type { ChunkFatal, ChunkProcessor } from './chunk.js';
 import { finalLineCode, settleOrder, type Settlement } from './partial.js';
 import { ByteSink } from './byte-sink.js';
 import { renderRejectTail, writeInvoice } from './render.js';
-import type { RowTable } from './row-table.js';
+import { forEachRow } from './find-rows.js';
+import type { RowFacts } from './row-table.js';
 import type { Rules } from './rules.js';
 import { CurrencyTotals, type TotalsRecord } from './totals.js';
 
@@ -97,9 +98,9 @@ export function settleChunk(
 
   // A clean chunk, the usual case, has no rejects to look for row by row.
   const rejects =
-    rows.coded === 0 && invoices === orders.length
+    rows.length === 0 && invoices === orders.length
       ? NO_REJECTS
-      : layOutRejects(rows, settlements, processor, readRecord);
+      : layOutRejects(settlements, processor, readRecord);
   return {
     start,
     end: processor.position,
@@ -131,7 +132,6 @@ const NO_REJECTS = {
 };
 
 function layOutRejects(
-  rows: RowTable,
   settlements: Settlement[],
   processor: ChunkProcessor,
   readRecord: ReadRecord,
@@ -140,25 +140,18 @@ function layOutRejects(
   const orders: number[] = [];
   const ends: number[] = [];
   let text = '';
-  for (let row = 0; row < rows.length; row++) {
-    const order = rows.order[row];
+  // The records of rejected orders, and those of no order (all rejected).
+  const rejected = (order: number) =>
+    order < 0 || settlements[order].code !== Code.none;
+  forEachRow(processor, readRecord, rejected, (row, line, order) => {
     const code =
-      order < 0
-        ? rows.code[row]
-        : finalLineCode(rows.code[row], settlements[order]);
-    if (code === Code.none) continue;
+      order < 0 ? row.code : finalLineCode(row.code, settlements[order]);
     const key = order < 0 ? '' : processor.orders[order].key;
-    text += renderRowReject(
-      rowOf(rows, row),
-      code,
-      key,
-      processor.rules,
-      readRecord,
-    );
-    lines.push(rows.line[row]);
+    text += renderRowReject(row, code, key, processor.rules, readRecord);
+    lines.push(line);
     orders.push(order);
     ends.push(text.length);
-  }
+  });
   return {
     lines: Float64Array.from(lines),
     orders: Int32Array.from(orders),
@@ -168,24 +161,6 @@ function layOutRejects(
 }
 
 const RECORD_PREVIEW_BYTES = 1024;
-
-/** One record as the rejects file needs it. */
-export interface RowFacts {
-  start: number;
-  end: number;
-  code: number;
-  detail: [orderId: string, message: string] | undefined;
-}
-
-/** The facts of one row of a table. */
-export function rowOf(rows: RowTable, row: number): RowFacts {
-  return {
-    start: rows.start[row],
-    end: rows.end[row],
-    code: rows.code[row],
-    detail: rows.details.get(row),
-  };
-}
 
 /** The rejects line of one row (without its line number). */
 export function renderRowReject(

@@ -652,6 +652,33 @@ describe('CSV lines and counts', () => {
     expect([...outcome.rejectLines]).toEqual([4, 5]);
   });
 
+  test('the lines of an order rejected as a whole are found again, in order', () => {
+    // A's first run holds a quoted line end, a blank line and a CRLF; a
+    // record of no order and one of B stand between it and A's bad line.
+    const { rejects, outcome } = csv(
+      'A,"C\n9",USD,,1,1\n\nA,"C\n9",USD,,2,1\r\n,C,USD,,1,1\n' +
+        'B,C,USD,,1,1\nA,"C\n9",USD,,0,1\n',
+    );
+    expect(
+      rejects.map((line) => line.split(',').slice(0, 3).join(',')),
+    ).toEqual([
+      '0,A,order_rejected',
+      '3,A,order_rejected',
+      '5,,missing_field',
+      '7,A,invalid_quantity',
+    ]);
+    expect(rejects[1]).toBe(
+      '3,A,order_rejected,another line of the order was rejected,' +
+        quoted('A,"C\n9",USD,,2,1'),
+    );
+    expect([...outcome.rejectOrders]).toEqual([0, 0, -1, 0]);
+    expect(outcome).toMatchObject({
+      rows: 5,
+      invoicedRows: 1,
+      rejectedRows: 4,
+    });
+  });
+
   test('blank lines are counted nowhere', () => {
     const { outcome, invoices } = csv('\n\r\nA,C,USD,,1,1\n\n');
     expect(invoices).toEqual(['A,C,USD,,1,1,1.00,0.19,0.19,1.19']);
