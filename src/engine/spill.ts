@@ -1,18 +1,18 @@
 // A chunk's output on disk until the merge: its invoice and rejects text,
-// then the typed arrays that index them. Keeping results in files keeps
-// every process's memory bounded by the chunks in flight.
+// then the typed arrays that index them, and last its runs, which only a
+// spread order's stretches are read again from. Keeping results in files
+// keeps every process's memory bounded by the chunks in flight.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import type { ChunkOutcome } from '../orders/settle-chunk.js';
 
-/** The arrays of a spilled chunk, read back by the merge. */
+/** The arrays of a spilled chunk that the merge reads back for each chunk. */
 export interface SpillIndex {
   invoiceEnds: Float64Array;
   invoiceTotals: Float64Array;
   rejectLines: Float64Array;
   rejectEnds: Float64Array;
   rejectOrders: Int32Array;
-  runs: Float64Array;
 }
 
 /** Where a chunk's output lies in its thread's spill file. */
@@ -48,8 +48,8 @@ export function writeSpill(
     outcome.invoiceTotals,
     outcome.rejectLines,
     outcome.rejectEnds,
-    outcome.runs,
     outcome.rejectOrders,
+    outcome.runs,
   ]) {
     spill.bytes += writeAllAt(spill.fd, part, spill.bytes);
   }
@@ -101,27 +101,34 @@ export function readSpillTexts(shape: SpillShape): {
   }
 }
 
-/** Reads a spilled chunk's index arrays. */
+/** Reads a spilled chunk's index arrays, in one read. */
 export function readSpillIndex(shape: SpillShape): SpillIndex {
+  const { orders, rejects } = shape;
+  const bytes = Buffer.allocUnsafeSlow(indexBytes(shape));
   const fd = openSync(shape.spillPath, 'r');
   try {
-    let at = indexStart(shape);
-    const take = <T extends Float64Array | Int32Array>(array: T): T => {
-      readInto(Buffer.from(array.buffer), fd, at);
-      at += array.byteLength;
-      return array;
-    };
-    return {
-      invoiceEnds: take(new Float64Array(shape.orders)),
-      invoiceTotals: take(new Float64Array(shape.orders)),
-      rejectLines: take(new Float64Array(shape.rejects)),
-      rejectEnds: take(new Float64Array(shape.rejects)),
-      runs: take(new Float64Array(shape.runs * 4)),
-      rejectOrders: take(new Int32Array(shape.rejects)),
-    };
+    readInto(bytes, fd, indexStart(shape));
   } finally {
     closeSync(fd);
   }
+  // Every array before the last holds doubles: each starts 8-byte aligned.
+  let at = bytes.byteOffset;
+  const take = <T>(
+    View: new (buffer: ArrayBufferLike, at: number, length: number) => T,
+    length: number,
+    size: number,
+  ): T => {
+    const view = new View(bytes.buffer, at, length);
+    at += length * size;
+    return view;
+  };
+  return {
+    invoiceEnds: take(Float64Array, orders, 8),
+    invoiceTotals: take(Float64Array, orders, 8),
+    rejectLines: take(Float64Array, rejects, 8),
+    rejectEnds: take(Float64Array, rejects, 8),
+    rejectOrders: take(Int32Array, rejects, 4),
+  };
 }
 
 /** Reads a spilled chunk's runs alone (see RunList). */
@@ -129,12 +136,17 @@ export function readSpillRuns(shape: SpillShape): Float64Array {
   const fd = openSync(shape.spillPath, 'r');
   try {
     const runs = new Float64Array(shape.runs * 4);
-    const at = indexStart(shape) + (shape.orders * 2 + shape.rejects * 2) * 8;
+    const at = indexStart(shape) + indexBytes(shape);
     readInto(Buffer.from(runs.buffer), fd, at);
     return runs;
   } finally {
     closeSync(fd);
   }
+}
+
+// The bytes of the arrays readSpillIndex reads.
+function indexBytes({ orders, rejects }: SpillShape): number {
+  return orders * 2 * 8 + rejects * (2 * 8 + 4);
 }
 
 // Where the index arrays start: after the invoice and rejects text.
