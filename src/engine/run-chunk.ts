@@ -98,7 +98,7 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
     totals: outcome.totals,
     orders: outcome.hashes.length,
     rejects: outcome.rejectLines.length,
-    runs: outcome.runs.length / 4,
+    runs: outcome.runs.length / 3,
     hashes: outcome.hashes,
     ...written,
   };

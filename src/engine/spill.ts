@@ -49,6 +49,7 @@ export function writeSpill(
     outcome.rejectLines,
     outcome.rejectEnds,
     outcome.rejectOrders,
+    outcome.runOffsets,
     outcome.runs,
   ]) {
     spill.bytes += writeAllAt(spill.fd, part, spill.bytes);
@@ -131,17 +132,30 @@ export function readSpillIndex(shape: SpillShape): SpillIndex {
   };
 }
 
-/** Reads a spilled chunk's runs alone (see RunList). */
-export function readSpillRuns(shape: SpillShape): Float64Array {
+/**
+ * Reads the runs of some of a spilled chunk's orders: for each order, its
+ * runs as RunList.byOrder gives them (start, end, line each).
+ */
+export function readSpillRuns(
+  shape: SpillShape,
+  orders: number[],
+): Map<number, Float64Array> {
+  const found = new Map<number, Float64Array>();
+  const offsetsAt = indexStart(shape) + indexBytes(shape);
+  const runsAt = offsetsAt + (shape.orders + 1) * 4;
   const fd = openSync(shape.spillPath, 'r');
   try {
-    const runs = new Float64Array(shape.runs * 4);
-    const at = indexStart(shape) + indexBytes(shape);
-    readInto(Buffer.from(runs.buffer), fd, at);
-    return runs;
+    const offsets = new Int32Array(2);
+    for (const order of orders) {
+      readInto(Buffer.from(offsets.buffer), fd, offsetsAt + order * 4);
+      const runs = new Float64Array((offsets[1] - offsets[0]) * 3);
+      readInto(Buffer.from(runs.buffer), fd, runsAt + offsets[0] * 3 * 8);
+      found.set(order, runs);
+    }
   } finally {
     closeSync(fd);
   }
+  return found;
 }
 
 // The bytes of the arrays readSpillIndex reads.

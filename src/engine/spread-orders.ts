@@ -130,15 +130,14 @@ function readStretches(
     for (const order of wanted)
       take(processor, bytes, chunk.start, order, order, chunk.linesBefore);
   } else {
-    const runs = readSpillRuns(chunk);
-    for (let at = 0; at < runs.length; at += 4) {
-      const order = runs[at];
-      if (!wanted.has(order)) continue;
-      const [start, end, runLine] = [runs[at + 1], runs[at + 2], runs[at + 3]];
-      const processor = new ChunkProcessor(rules, start, end);
-      const bytes = readRecord(start, end);
-      processor.feed(bytes, start, true);
-      take(processor, bytes, start, order, 0, chunk.linesBefore + runLine);
+    for (const [order, runs] of readSpillRuns(chunk, [...wanted])) {
+      for (let at = 0; at < runs.length; at += 3) {
+        const [start, end, runLine] = [runs[at], runs[at + 1], runs[at + 2]];
+        const processor = new ChunkProcessor(rules, start, end);
+        const bytes = readRecord(start, end);
+        processor.feed(bytes, start, true);
+        take(processor, bytes, start, order, 0, chunk.linesBefore + runLine);
+      }
     }
   }
   return [...stretches.values()].sort((a, b) => a.order - b.order);

@@ -96,7 +96,27 @@ export class RunList {
     this.data[this.data.length - 2] = end;
   }
 
-  toArray(): Float64Array {
-    return Float64Array.from(this.data);
+  /**
+   * The runs grouped by order, each order's in input order, as 3 numbers
+   * each (start, end, line): those of order k are runs offsets[k] up to
+   * offsets[k + 1]. The merge then reads the runs of the few orders it
+   * wants, not all of a chunk's.
+   */
+  byOrder(orders: number): { offsets: Int32Array; runs: Float64Array } {
+    const { data } = this;
+    const offsets = new Int32Array(orders + 1);
+    for (let at = 0; at < data.length; at += 4) offsets[data[at] + 1]++;
+    for (let order = 0; order < orders; order++) {
+      offsets[order + 1] += offsets[order];
+    }
+    const runs = new Float64Array((data.length / 4) * 3);
+    const next = offsets.slice(0, orders);
+    for (let at = 0; at < data.length; at += 4) {
+      const to = next[data[at]]++ * 3;
+      runs[to] = data[at + 1];
+      runs[to + 1] = data[at + 2];
+      runs[to + 2] = data[at + 3];
+    }
+    return { offsets, runs };
   }
 }

@@ -42,7 +42,8 @@ export interface ChunkOutcome extends Counts {
   rejectOrders: Int32Array;
   rejectEnds: Float64Array;
   rejectText: string;
-  /** Runs of each order's lines: order, start, end, line (see RunList). */
+  /** Runs of each order's lines, grouped by order (see RunList.byOrder). */
+  runOffsets: Int32Array;
   runs: Float64Array;
 }
 
@@ -120,8 +121,13 @@ export function settleChunk(
     rejectOrders: rejects.orders,
     rejectEnds: rejects.ends,
     rejectText: rejects.text,
-    runs: processor.runs.toArray(),
+    ...runsByOrder(processor),
   };
+}
+
+function runsByOrder(processor: ChunkProcessor) {
+  const { offsets, runs } = processor.runs.byOrder(processor.orders.length);
+  return { runOffsets: offsets, runs };
 }
 
 const NO_REJECTS = {
