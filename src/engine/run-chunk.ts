@@ -100,6 +100,7 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
     rejects: outcome.rejectLines.length,
     runs: outcome.runs.length / 3,
     hashes: outcome.hashes,
+    edges: outcome.edges,
     ...written,
   };
 }

@@ -3,7 +3,12 @@
 // order, and settled whole, correcting what each chunk counted alone.
 import { ChunkProcessor } from '../orders/chunk.js';
 import { Code } from '../orders/codes.js';
-import { OrderPartial, finalLineCode, settleOrder } from '../orders/partial.js';
+import {
+  OrderPartial,
+  finalLineCode,
+  settleOrder,
+  type PartialFacts,
+} from '../orders/partial.js';
 import { ByteSink } from '../orders/byte-sink.js';
 import { writeInvoice } from '../orders/render.js';
 import type { Rules } from '../orders/rules.js';
@@ -24,7 +29,7 @@ export interface MergedInvoice {
 export interface SpreadOrder {
   whole: OrderPartial;
   /** Its stretch in each chunk, as that chunk settled it alone. */
-  byChunk: Map<number, { partial: OrderPartial; rows: number; order: number }>;
+  byChunk: Map<number, { partial: PartialFacts; order: number }>;
   /** Its records, for the rejects file should the order be rejected. */
   records: Array<{ chunk: number; line: number; row: RowFacts }>;
 }
@@ -35,8 +40,13 @@ export async function pause(signal: AbortSignal | undefined): Promise<void> {
   signal?.throwIfAborted();
 }
 
-// Reads again, from the input, every order whose id hash stands in several
-// chunks, and folds each order's stretches together in input order.
+/**
+ * Folds together, in input order, the stretches of every order whose id
+ * hash stands in several chunks. A stretch at a chunk's edge, the usual
+ * case, is taken from the facts the chunk reported; any other is read
+ * again from the input. The records of edge stretches are read only for
+ * an order that turns out rejected, for the rejects file.
+ */
 export async function gatherSpreadOrders(
   chain: ChunkChain,
   rules: Rules,
@@ -44,31 +54,63 @@ export async function gatherSpreadOrders(
   signal: AbortSignal | undefined,
 ): Promise<Map<string, SpreadOrder>> {
   const spread = new Map<string, SpreadOrder>();
+  const add = (chunk: number, order: number, partial: PartialFacts) => {
+    let entry = spread.get(partial.key);
+    if (!entry) {
+      const whole = new OrderPartial(partial.key, -1);
+      entry = { whole, byChunk: new Map(), records: [] };
+      spread.set(partial.key, entry);
+    }
+    entry.whole.merge(partial);
+    entry.byChunk.set(chunk, { partial, order });
+    return entry;
+  };
+
+  const unreadEdges = new Set<SpreadOrder>();
   for (const chunk of chain.accepted) {
     const wanted = chain.spread.get(chunk.index);
     if (!wanted) continue;
     await pause(signal);
-    for (const stretch of readStretches(chunk, wanted, rules, readRecord)) {
-      const { partial } = stretch;
-      let entry = spread.get(partial.key);
-      if (!entry) {
-        entry = {
-          whole: new OrderPartial(partial.key, -1),
-          byChunk: new Map(),
-          records: [],
-        };
-        spread.set(partial.key, entry);
-      }
-      entry.whole.merge(partial);
-      entry.byChunk.set(chunk.index, {
-        partial,
-        rows: stretch.records.length,
-        order: stretch.order,
-      });
+    const toRead = new Set(wanted);
+    for (const { order, facts } of chunk.edges) {
+      if (!wanted.has(order)) continue;
+      toRead.delete(order);
+      unreadEdges.add(add(chunk.index, order, facts));
+    }
+    if (toRead.size === 0) continue;
+    for (const stretch of readStretches(chunk, toRead, rules, readRecord)) {
+      const entry = add(chunk.index, stretch.order, stretch.partial);
       entry.records.push(...stretch.records);
     }
   }
+
+  for (const entry of unreadEdges) {
+    if (entry.byChunk.size < 2) continue; // a hash collision, not spread
+    if (settleOrder(entry.whole, rules).code === Code.none) continue;
+    await pause(signal);
+    readEdgeRecords(entry, chain, rules, readRecord);
+  }
   return spread;
+}
+
+// Reads the records of a rejected spread order's edge stretches, which
+// were folded from their chunks' reports; its records end in line order.
+function readEdgeRecords(
+  entry: SpreadOrder,
+  chain: ChunkChain,
+  rules: Rules,
+  readRecord: (start: number, end: number) => Buffer,
+): void {
+  const read = new Set(entry.records.map((record) => record.chunk));
+  for (const [chunk, { order }] of entry.byChunk) {
+    if (read.has(chunk)) continue;
+    const accepted = chain.accepted[chunk];
+    const wanted = new Set([order]);
+    for (const stretch of readStretches(accepted, wanted, rules, readRecord)) {
+      entry.records.push(...stretch.records);
+    }
+  }
+  entry.records.sort((a, b) => a.line - b.line);
 }
 
 interface Stretch {
@@ -143,6 +185,10 @@ function readStretches(
   return [...stretches.values()].sort((a, b) => a.order - b.order);
 }
 
+// One sink for every spread order's invoice line, copied out once written:
+// a sink allocates 64 KiB, a thousand times on 10M rows.
+const invoiceLine = new ByteSink();
+
 // Settles a spread order whole: takes back what each chunk counted for its
 // stretch, counts the whole order once, and prepares its output.
 export function settleSpreadOrder(
@@ -182,7 +228,8 @@ export function settleSpreadOrder(
       BigInt(whole.totalMinor),
     );
     // Written by the same code as every chunk's invoices, byte for byte.
-    const line = new ByteSink();
+    const line = invoiceLine;
+    line.clear();
     writeInvoice(line, order.whole, whole, rules);
     firstLines.set(`${firstChunk}:${first.order}`, {
       line: Buffer.from(line.bytes()),

@@ -2,7 +2,7 @@
 // byte ranges out, one report a chunk back. Never a message per row.
 import type { ChunkFatal } from '../orders/chunk.js';
 import type { ChunkSettings } from '../orders/rules.js';
-import type { Counts } from '../orders/settle-chunk.js';
+import type { ChunkOutcome, Counts } from '../orders/settle-chunk.js';
 import type { TotalsRecord } from '../orders/totals.js';
 import type { SpillPlace } from './spill.js';
 
@@ -38,4 +38,6 @@ export interface ChunkReport extends Counts, SpillPlace {
   rejects: number;
   runs: number;
   hashes: Float64Array;
+  /** See ChunkOutcome.edges. */
+  edges: ChunkOutcome['edges'];
 }

@@ -196,7 +196,7 @@ export class OrderPartial {
   }
 
   /** Folds a later stretch of the same order into this one. */
-  merge(later: OrderPartial): void {
+  merge(later: PartialFacts): void {
     if (later.hasValidLine) {
       if (!this.hasValidLine) {
         this.hasValidLine = true;
@@ -234,6 +234,53 @@ export class OrderPartial {
   }
 }
 
+/**
+ * What a stretch of an order comes to, as merge() and settleOrder() read
+ * it: an OrderPartial, or its facts sent as plain data (a chunk reports
+ * those of the orders at its edges, which the merge folds without reading
+ * them again).
+ */
+export interface PartialFacts {
+  readonly key: string;
+  readonly customerId: string;
+  readonly hasValidLine: boolean;
+  readonly currency: string;
+  readonly region: string;
+  readonly minorDigits: number;
+  readonly rate: TaxRate | undefined;
+  readonly lines: number;
+  readonly quantity: number;
+  readonly subtotalMinor: number;
+  readonly lineTaxMinor: number;
+  readonly badRows: number;
+  readonly jsonLines: number;
+  readonly itemCode: number;
+  readonly mixed: boolean;
+  readonly outOfRange: boolean;
+}
+
+/** The facts of `order` as plain data, for another process. */
+export function factsOf(order: OrderPartial): PartialFacts {
+  return {
+    key: order.key,
+    customerId: order.customerId,
+    hasValidLine: order.hasValidLine,
+    currency: order.currency,
+    region: order.region,
+    minorDigits: order.minorDigits,
+    rate: order.rate,
+    lines: order.lines,
+    quantity: order.quantity,
+    subtotalMinor: order.subtotalMinor,
+    lineTaxMinor: order.lineTaxMinor,
+    badRows: order.badRows,
+    jsonLines: order.jsonLines,
+    itemCode: order.itemCode,
+    mixed: order.mixed,
+    outOfRange: order.outOfRange,
+  };
+}
+
 /** What an order comes to: invoiced (code 0) or the code of its lines. */
 export interface Settlement {
   code: number;
@@ -246,7 +293,7 @@ function rejected(code: number): Settlement {
 }
 
 /** Settles a complete order: its tax and total, or why it is rejected. */
-export function settleOrder(order: OrderPartial, rules: Rules): Settlement {
+export function settleOrder(order: PartialFacts, rules: Rules): Settlement {
   if (rules.settings.format === 'jsonl') {
     if (order.jsonLines > 1) return rejected(Code.duplicateOrder);
     if (order.itemCode) return rejected(order.itemCode);

@@ -4,7 +4,13 @@
 // by the merge, with every stretch of them at hand.
 import { Code, codeName } from './codes.js';
 import type { ChunkFatal, ChunkProcessor } from './chunk.js';
-import { finalLineCode, settleOrder, type Settlement } from './partial.js';
+import {
+  factsOf,
+  finalLineCode,
+  settleOrder,
+  type PartialFacts,
+  type Settlement,
+} from './partial.js';
 import { ByteSink } from './byte-sink.js';
 import { renderRejectTail, writeInvoice } from './render.js';
 import { forEachRow } from './find-rows.js';
@@ -42,6 +48,12 @@ export interface ChunkOutcome extends Counts {
   rejectOrders: Int32Array;
   rejectEnds: Float64Array;
   rejectText: string;
+  /**
+   * The orders at the chunk's edges (that of its first record and that of
+   * its last), which the chunks beside it may continue: their numbers and
+   * facts.
+   */
+  edges: Array<{ order: number; facts: PartialFacts }>;
   /** Runs of each order's lines, grouped by order (see RunList.byOrder). */
   runOffsets: Int32Array;
   runs: Float64Array;
@@ -121,8 +133,20 @@ export function settleChunk(
     rejectOrders: rejects.orders,
     rejectEnds: rejects.ends,
     rejectText: rejects.text,
+    edges: edgesOf(processor),
     ...runsByOrder(processor),
   };
+}
+
+function edgesOf(processor: ChunkProcessor) {
+  const runs = processor.runs.data;
+  if (runs.length === 0) return [];
+  const [first, last] = [runs[0], runs[runs.length - 4]];
+  const edges = first === last ? [first] : [first, last];
+  return edges.map((order) => ({
+    order,
+    facts: factsOf(processor.orders[order]),
+  }));
 }
 
 function runsByOrder(processor: ChunkProcessor) {

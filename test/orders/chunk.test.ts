@@ -769,6 +769,34 @@ describe('chunk bounds', () => {
   });
 });
 
+describe('edge orders', () => {
+  test("the facts of the first and the last record's orders are reported", () => {
+    const { outcome } = csv(
+      'A,C,USD,,1,1\nB,C,USD,,1,1\nA,C,USD,,2,1.50\nC,D,EUR,DE,1,1\nC,D,EUR,DE,1,1\n',
+    );
+    expect(outcome.edges.map((edge) => edge.order)).toEqual([0, 2]);
+    expect(outcome.edges[0].facts).toMatchObject({
+      key: 'A',
+      customerId: 'C',
+      lines: 2,
+      quantity: 3,
+      subtotalMinor: 400,
+    });
+    expect(outcome.edges[1].facts).toMatchObject({
+      key: 'C',
+      customerId: 'D',
+      currency: 'EUR',
+      region: 'DE',
+      lines: 2,
+    });
+  });
+
+  test('one order, one edge; no records, none', () => {
+    expect(csv('A,C,USD,,1,1\nA,C,USD,,1,1\n').outcome.edges).toHaveLength(1);
+    expect(csv('\n').outcome.edges).toEqual([]);
+  });
+});
+
 describe('feeding in pieces', () => {
   const csvInput =
     'A-1,C-9,EUR,DE,1,19.99\r\n' +
