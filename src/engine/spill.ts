@@ -82,24 +82,31 @@ interface SpillShape extends SpillPlace {
   runs: number;
 }
 
-/** Reads a spilled chunk's invoice and rejects text as bytes. */
-export function readSpillTexts(shape: SpillShape): {
-  invoices: Buffer;
-  rejects: Buffer;
-} {
+/**
+ * Reads a spilled chunk's invoice and rejects text as bytes, into `scratch`
+ * when it is large enough (the texts are then views of it, valid until it
+ * is used again); returns them and the buffer they are in.
+ */
+export function readSpillTexts(
+  shape: SpillShape,
+  scratch: Buffer,
+): { invoices: Buffer; rejects: Buffer; buffer: Buffer } {
+  const bytes = shape.invoiceBytes + shape.rejectBytes;
+  const buffer =
+    scratch.length >= bytes
+      ? scratch
+      : Buffer.allocUnsafeSlow(Math.max(bytes, scratch.length * 2));
   const fd = openSync(shape.spillPath, 'r');
   try {
-    return {
-      invoices: readAt(fd, shape.spillOffset, shape.invoiceBytes),
-      rejects: readAt(
-        fd,
-        shape.spillOffset + shape.invoiceBytes,
-        shape.rejectBytes,
-      ),
-    };
+    readInto(buffer.subarray(0, bytes), fd, shape.spillOffset);
   } finally {
     closeSync(fd);
   }
+  return {
+    invoices: buffer.subarray(0, shape.invoiceBytes),
+    rejects: buffer.subarray(shape.invoiceBytes, bytes),
+    buffer,
+  };
 }
 
 /** Reads a spilled chunk's index arrays, in one read. */
