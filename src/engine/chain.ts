@@ -3,28 +3,16 @@
 // wrong guess (a line end inside quotes taken for a row end) sends the chunk
 // back to be redone from the right place; it is never read wrongly.
 import { unusableInput } from '../errors.js';
-import { KeyTable } from './key-table.js';
 import type { ChunkReport, ChunkTask } from './task.js';
 
 /** An accepted chunk: its report and the number of lines before it. */
-export interface AcceptedChunk extends Omit<ChunkReport, 'hashes'> {
+export interface AcceptedChunk extends ChunkReport {
   linesBefore: number;
 }
 
 /** The chunks of a run, accepted one after another. */
 export class ChunkChain {
   readonly accepted: AcceptedChunk[] = [];
-  /**
-   * Per chunk, its orders whose id hash stands in other chunks too; known
-   * once every chunk is in.
-   */
-  readonly spread = new Map<number, Set<number>>();
-  // Dropped once every chunk is in: the merge needs only `spread`.
-  #keys: KeyTable | undefined = new KeyTable((chunk, order) => {
-    let orders = this.spread.get(chunk);
-    if (!orders) this.spread.set(chunk, (orders = new Set()));
-    orders.add(order);
-  });
   readonly #tasks: ChunkTask[];
   readonly #waiting = new Map<number, ChunkReport>();
   readonly #inputName: string;
@@ -74,16 +62,9 @@ export class ChunkChain {
   }
 
   #accept(report: ChunkReport): void {
-    const { hashes, ...rest } = report;
-    for (let order = 0; order < hashes.length; order++) {
-      this.#keys?.add(hashes[order], report.index, order);
-    }
-    this.accepted.push({ ...rest, linesBefore: this.#linesBefore });
+    this.accepted.push({ ...report, linesBefore: this.#linesBefore });
     this.#expectedStart = report.end;
     this.#linesBefore += report.newlines;
-    if (!this.complete) return;
-    this.#keys?.flush();
-    this.#keys = undefined;
   }
 
   #fatalError(report: ChunkReport) {

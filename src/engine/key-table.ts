@@ -1,17 +1,51 @@
-// Which order id hashes stand in more than one chunk. As chunks come in,
-// their ids are only appended to one of 256 lists, chosen by the hash's low
-// bits; once every chunk is in, flush() checks the lists one at a time in a
-// single small table that stays in the processor's cache. One large table
-// filled as chunks came in waited on main memory for nearly every id, and
-// that work competed with the shard processes for the cores: on 10M rows
-// it cost the primary about 0.7 s, where the lists and flush() cost 0.15 s.
-// Shortcoming: it holds 16 bytes for every distinct order id of each chunk,
-// so a file of hundreds of millions of orders needs gigabytes here; writing
-// the lists to files and checking them one at a time would bound it.
+// Which order id hashes stand in more than one chunk. Ids are appended to
+// one of 256 lists, chosen by the hash's low bits (their partition); flush()
+// checks the lists one at a time in a single small table that stays in the
+// processor's cache. One large table filled as chunks came in waited on
+// main memory for nearly every id: on 10M rows it cost the primary about
+// 0.7 s, the lists and flush() 0.15 s. The ids come from the spill files,
+// each chunk's sorted by partition (partitionIds), and a table is given a
+// group of partitions at a time, so memory stays bounded by the ids of one
+// group (see spread-ids.ts).
 
 const EMPTY = 0;
 const MANY = -1;
-const PARTS = 256;
+/** How many partitions ids are cut into. */
+export const PARTS = 256;
+
+/** The partition of an id hash: its low 8 bits. */
+export function partitionOf(hash: number): number {
+  // ToUint32 of an integer double: its low 32 bits, exactly.
+  return (hash >>> 0) & (PARTS - 1);
+}
+
+/** A chunk's ids sorted by partition: those of partition p are offsets[p] up to offsets[p + 1]. */
+export interface PartitionedIds {
+  offsets: Int32Array;
+  hashes: Float64Array;
+  orders: Int32Array;
+}
+
+/**
+ * Sorts a chunk's id hashes (by order number) by partition, keeping the
+ * order numbers ascending within each.
+ */
+export function partitionIds(hashes: Float64Array): PartitionedIds {
+  const offsets = new Int32Array(PARTS + 1);
+  for (let order = 0; order < hashes.length; order++) {
+    offsets[partitionOf(hashes[order]) + 1]++;
+  }
+  for (let part = 0; part < PARTS; part++) offsets[part + 1] += offsets[part];
+  const next = offsets.slice(0, PARTS);
+  const sorted = new Float64Array(hashes.length);
+  const orders = new Int32Array(hashes.length);
+  for (let order = 0; order < hashes.length; order++) {
+    const at = next[partitionOf(hashes[order])]++;
+    sorted[at] = hashes[order];
+    orders[at] = order;
+  }
+  return { offsets, hashes: sorted, orders };
+}
 
 // Where an id stood, packed in one double: chunk * 2^26 + order (both below
 // 2^26, so the sum is exact), or MANY once it stood in two chunks.
@@ -66,8 +100,7 @@ export class KeyTable {
 
   /** Notes that `hash` stands in `chunk` as its order number `order`. */
   add(hash: number, chunk: number, order: number): void {
-    // ToUint32 of an integer double: its low 32 bits, exactly.
-    const list = this.#lists[(hash >>> 0) & (PARTS - 1)];
+    const list = this.#lists[partitionOf(hash)];
     list.push(hash, chunk * ORDER_SPAN + order);
   }
 

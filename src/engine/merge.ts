@@ -20,6 +20,7 @@ import {
   settleSpreadOrder,
   type MergedInvoice,
 } from './spread-orders.js';
+import { findSpreadIds } from './spread-ids.js';
 import type { JobSpec } from './task.js';
 import type { OutputWriter } from '../io/output-writer.js';
 
@@ -49,7 +50,14 @@ export async function mergeChunks(
   try {
     const readRecord = (start: number, end: number) =>
       readAt(fd, start, end - start);
-    const spread = await gatherSpreadOrders(chain, rules, readRecord, signal);
+    const spreadIds = await findSpreadIds(chain.accepted, () => pause(signal));
+    const spread = await gatherSpreadOrders(
+      chain,
+      spreadIds,
+      rules,
+      readRecord,
+      signal,
+    );
     const result = sumChunks(chain.accepted);
     const cuts = new Map<number, Set<number>>(); // chunk -> its spread orders
     const firstLines = new Map<string, MergedInvoice>(); // "chunk:order"

@@ -99,7 +99,6 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
     orders: outcome.hashes.length,
     rejects: outcome.rejectLines.length,
     runs: outcome.runs.length / 3,
-    hashes: outcome.hashes,
     edges: outcome.edges,
     ...written,
   };

@@ -1,10 +1,13 @@
 // A chunk's output on disk until the merge: its invoice and rejects text,
-// then the typed arrays that index them, and last its runs, which only a
-// spread order's stretches are read again from. Keeping results in files
+// then the typed arrays that index them, then its runs, which only a
+// spread order's stretches are read again from, and last its order ids'
+// hashes, sorted by partition, from which the merge finds the orders that
+// stand in several chunks. Keeping results in files
 // keeps every process's memory bounded by the chunks in flight.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import type { ChunkOutcome } from '../orders/settle-chunk.js';
+import { PARTS, partitionIds } from './key-table.js';
 
 /** The arrays of a spilled chunk that the merge reads back for each chunk. */
 export interface SpillIndex {
@@ -41,6 +44,7 @@ export function writeSpill(
   const invoice = outcome.invoiceBytes;
   const rejects = Buffer.from(outcome.rejectText);
   const spillOffset = spill.bytes;
+  const ids = partitionIds(outcome.hashes);
   for (const part of [
     invoice,
     rejects,
@@ -51,6 +55,9 @@ export function writeSpill(
     outcome.rejectOrders,
     outcome.runOffsets,
     outcome.runs,
+    ids.offsets,
+    ids.hashes,
+    ids.orders,
   ]) {
     spill.bytes += writeAllAt(spill.fd, part, spill.bytes);
   }
@@ -163,6 +170,42 @@ export function readSpillRuns(
     closeSync(fd);
   }
   return found;
+}
+
+/**
+ * Where each partition's ids start among a spilled chunk's ids, sorted by
+ * partition (see partitionIds); `fd` is the chunk's spill file, open.
+ */
+export function readSpillIdOffsets(shape: SpillShape, fd: number): Int32Array {
+  const offsets = new Int32Array(PARTS + 1);
+  readInto(Buffer.from(offsets.buffer), fd, idsStart(shape));
+  return offsets;
+}
+
+/** The ids of partitions [from, to) of a spilled chunk: hashes and orders. */
+export function readSpillIds(
+  shape: SpillShape,
+  fd: number,
+  offsets: Int32Array,
+  from: number,
+  to: number,
+): { hashes: Float64Array; orders: Int32Array } {
+  const [first, end] = [offsets[from], offsets[to]];
+  const hashes = new Float64Array(end - first);
+  const orders = new Int32Array(end - first);
+  if (end > first) {
+    const hashesAt = idsStart(shape) + (PARTS + 1) * 4;
+    const ordersAt = hashesAt + shape.orders * 8;
+    readInto(Buffer.from(hashes.buffer), fd, hashesAt + first * 8);
+    readInto(Buffer.from(orders.buffer), fd, ordersAt + first * 4);
+  }
+  return { hashes, orders };
+}
+
+// Where the sorted ids start: after the runs.
+function idsStart(shape: SpillShape): number {
+  const runsAt = indexStart(shape) + indexBytes(shape) + (shape.orders + 1) * 4;
+  return runsAt + shape.runs * 3 * 8;
 }
 
 // The bytes of the arrays readSpillIndex reads.

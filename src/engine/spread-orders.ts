@@ -16,6 +16,7 @@ import { forEachRow } from '../orders/find-rows.js';
 import type { RowFacts } from '../orders/row-table.js';
 import { renderRowReject } from '../orders/settle-chunk.js';
 import type { AcceptedChunk, ChunkChain } from './chain.js';
+import type { SpreadIds } from './spread-ids.js';
 import type { MergeResult } from './merge.js';
 import { readSpillRuns } from './spill.js';
 
@@ -49,6 +50,7 @@ export async function pause(signal: AbortSignal | undefined): Promise<void> {
  */
 export async function gatherSpreadOrders(
   chain: ChunkChain,
+  spreadIds: SpreadIds,
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
   signal: AbortSignal | undefined,
@@ -68,7 +70,7 @@ export async function gatherSpreadOrders(
 
   const unreadEdges = new Set<SpreadOrder>();
   for (const chunk of chain.accepted) {
-    const wanted = chain.spread.get(chunk.index);
+    const wanted = spreadIds.get(chunk.index);
     if (!wanted) continue;
     await pause(signal);
     const toRead = new Set(wanted);
@@ -207,6 +209,7 @@ export function settleSpreadOrder(
       result.invoicedRows -= partial.jsonLines || partial.lines;
       result.totals.add(
         partial.currency,
+        -1,
         -BigInt(partial.subtotalMinor),
         -BigInt(local.taxMinor),
         -BigInt(local.totalMinor),
@@ -223,6 +226,7 @@ export function settleSpreadOrder(
     result.invoicedRows += order.whole.jsonLines || order.whole.lines;
     result.totals.add(
       order.whole.currency,
+      1,
       BigInt(order.whole.subtotalMinor),
       BigInt(whole.taxMinor),
       BigInt(whole.totalMinor),

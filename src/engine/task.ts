@@ -37,7 +37,6 @@ export interface ChunkReport extends Counts, SpillPlace {
   orders: number;
   rejects: number;
   runs: number;
-  hashes: Float64Array;
   /** See ChunkOutcome.edges. */
   edges: ChunkOutcome['edges'];
 }

@@ -3,10 +3,14 @@
 
 export type TotalsRecord = Record<
   string,
-  { subtotal: string; tax: string; total: string }
+  { invoices: number; subtotal: string; tax: string; total: string }
 >;
 
 interface Sums {
+  // A currency is listed while it has invoices: the merge takes back what
+  // a chunk counted for an order it then rejects whole, which may leave a
+  // currency with none (and sums of zero).
+  invoices: number;
   subtotal: bigint;
   tax: bigint;
   total: bigint;
@@ -34,13 +38,22 @@ export class CurrencyTotals {
   ): void {
     const sums = this.#sumsOf(currency);
     if (sums.totalMinor > LIMIT - total) this.#flush(sums);
+    sums.invoices++;
     sums.subtotalMinor += subtotal;
     sums.taxMinor += tax;
     sums.totalMinor += total;
   }
 
-  add(currency: string, subtotal: bigint, tax: bigint, total: bigint): void {
+  /** Adds the sums of `invoices` invoices (a negative count takes back). */
+  add(
+    currency: string,
+    invoices: number,
+    subtotal: bigint,
+    tax: bigint,
+    total: bigint,
+  ): void {
     const sums = this.#sumsOf(currency);
+    sums.invoices += invoices;
     sums.subtotal += subtotal;
     sums.tax += tax;
     sums.total += total;
@@ -55,6 +68,7 @@ export class CurrencyTotals {
     let sums = this.#sums.get(currency);
     if (!sums) {
       sums = {
+        invoices: 0,
         subtotal: 0n,
         tax: 0n,
         total: 0n,
@@ -84,6 +98,7 @@ export class CurrencyTotals {
     for (const [currency, sums] of Object.entries(record)) {
       this.add(
         currency,
+        sums.invoices,
         BigInt(sums.subtotal),
         BigInt(sums.tax),
         BigInt(sums.total),
@@ -91,13 +106,18 @@ export class CurrencyTotals {
     }
   }
 
-  /** The sums as strings, by currency code, for messages and JSON. */
+  /**
+   * The sums as strings, by currency code, for messages and JSON: the
+   * currencies with invoices.
+   */
   toRecord(): TotalsRecord {
     const record: TotalsRecord = {};
     const entries = [...this.#sums].sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [currency, sums] of entries) {
+      if (sums.invoices === 0) continue;
       this.#flush(sums);
       record[currency] = {
+        invoices: sums.invoices,
         subtotal: sums.subtotal.toString(),
         tax: sums.tax.toString(),
         total: sums.total.toString(),

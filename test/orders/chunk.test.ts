@@ -184,8 +184,8 @@ describe('CSV invoices', () => {
     ]);
     expect(outcome).toMatchObject({ rows: 4, invoicedRows: 4, invoices: 2 });
     expect(outcome.totals).toEqual({
-      EUR: { subtotal: '3998', tax: '760', total: '4758' },
-      USD: { subtotal: '40', tax: '8', total: '48' },
+      EUR: { invoices: 1, subtotal: '3998', tax: '760', total: '4758' },
+      USD: { invoices: 1, subtotal: '40', tax: '8', total: '48' },
     });
   });
 
@@ -450,7 +450,7 @@ describe('CSV rejects', () => {
       rejectedOrders: 1,
     });
     expect(outcome.totals).toEqual({
-      USD: { subtotal: '100', tax: '19', total: '119' },
+      USD: { invoices: 1, subtotal: '100', tax: '19', total: '119' },
     });
     expect([...outcome.rejectOrders]).toEqual([0, 0, 0]);
   });

@@ -1,0 +1,35 @@
+import { describe, test, expect } from 'vitest';
+import { CurrencyTotals } from '../../src/orders/totals.js';
+
+describe('CurrencyTotals', () => {
+  test('a currency whose invoices were all taken back is not listed', () => {
+    const totals = new CurrencyTotals();
+    totals.addInvoice('EUR', 100, 20, 120);
+    totals.addInvoice('JPY', 5, 1, 6);
+    totals.add('EUR', -1, -100n, -20n, -120n);
+    expect(totals.toRecord()).toEqual({
+      JPY: { invoices: 1, subtotal: '5', tax: '1', total: '6' },
+    });
+  });
+
+  test('a currency with invoices of zero is listed, with zero sums', () => {
+    const totals = new CurrencyTotals();
+    totals.addInvoice('EUR', 0, 0, 0);
+    expect(totals.toRecord()).toEqual({
+      EUR: { invoices: 1, subtotal: '0', tax: '0', total: '0' },
+    });
+  });
+
+  test('records from chunks add up, counts included', () => {
+    const totals = new CurrencyTotals();
+    totals.addRecord({
+      EUR: { invoices: 2, subtotal: '10', tax: '2', total: '12' },
+    });
+    totals.addRecord({
+      EUR: { invoices: 1, subtotal: '5', tax: '1', total: '6' },
+    });
+    expect(totals.toRecord()).toEqual({
+      EUR: { invoices: 3, subtotal: '15', tax: '3', total: '18' },
+    });
+  });
+});
