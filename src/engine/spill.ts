@@ -56,8 +56,7 @@ export function writeSpill(
     outcome.runOffsets,
     outcome.runs,
     ids.offsets,
-    ids.hashes,
-    ids.orders,
+    ids.pairs,
   ]) {
     spill.bytes += writeAllAt(spill.fd, part, spill.bytes);
   }
@@ -182,24 +181,24 @@ export function readSpillIdOffsets(shape: SpillShape, fd: number): Int32Array {
   return offsets;
 }
 
-/** The ids of partitions [from, to) of a spilled chunk: hashes and orders. */
+/**
+ * Reads the ids of partitions [from, to) of a spilled chunk, as (hash,
+ * order) pairs, into `pairs` from pair `at` on, in one read.
+ */
 export function readSpillIds(
   shape: SpillShape,
   fd: number,
   offsets: Int32Array,
   from: number,
   to: number,
-): { hashes: Float64Array; orders: Int32Array } {
+  pairs: Float64Array,
+  at: number,
+): void {
   const [first, end] = [offsets[from], offsets[to]];
-  const hashes = new Float64Array(end - first);
-  const orders = new Int32Array(end - first);
-  if (end > first) {
-    const hashesAt = idsStart(shape) + (PARTS + 1) * 4;
-    const ordersAt = hashesAt + shape.orders * 8;
-    readInto(Buffer.from(hashes.buffer), fd, hashesAt + first * 8);
-    readInto(Buffer.from(orders.buffer), fd, ordersAt + first * 4);
-  }
-  return { hashes, orders };
+  if (end === first) return;
+  const into = Buffer.from(pairs.buffer, pairs.byteOffset + at * 16);
+  const pairsAt = idsStart(shape) + (PARTS + 1) * 4;
+  readInto(into.subarray(0, (end - first) * 16), fd, pairsAt + first * 16);
 }
 
 // Where the sorted ids start: after the runs.

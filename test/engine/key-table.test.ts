@@ -2,7 +2,12 @@
 // chunk; it is held to a plain Map of every place each hash stood.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { KeyTable } from '../../src/engine/key-table.js';
+import {
+  KeyTable,
+  PARTS,
+  partitionIds,
+  partitionOf,
+} from '../../src/engine/key-table.js';
 
 type Chunks = number[][]; // per chunk, its orders' hashes
 
@@ -23,13 +28,25 @@ function expectedSpread(chunks: Chunks): string[] {
   return spread.sort();
 }
 
+// As spread-ids.ts uses the table: each chunk's ids sorted by partition,
+// then partition by partition, chunk after chunk.
 function foundSpread(chunks: Chunks): string[] {
   const found: string[] = [];
   const table = new KeyTable((c, o) => found.push(`${c}:${o}`));
-  chunks.forEach((hashes, chunk) =>
-    hashes.forEach((hash, order) => table.add(hash, chunk, order)),
+  const sorted = chunks.map((hashes) =>
+    partitionIds(Float64Array.from(hashes)),
   );
-  table.flush();
+  for (let part = 0; part < PARTS; part++) {
+    const counts = sorted.map(
+      ({ offsets }) => offsets[part + 1] - offsets[part],
+    );
+    table.start(counts.reduce((sum, count) => sum + count, 0));
+    sorted.forEach(({ offsets, pairs }, chunk) => {
+      for (let at = offsets[part]; at < offsets[part + 1]; at++) {
+        table.add(pairs[at * 2], chunk, pairs[at * 2 + 1]);
+      }
+    });
+  }
   return found.sort();
 }
 
@@ -64,11 +81,19 @@ describe('KeyTable', () => {
     },
   );
 
-  test('a list longer than one block keeps every id', () => {
+  test('partitionIds sorts by partition, orders ascending within one', () => {
+    const hashes = Float64Array.from([513, 2, 257, 1, 514]);
+    const { offsets, pairs } = partitionIds(hashes);
+    expect(partitionOf(513)).toBe(1);
+    expect([...offsets.subarray(0, 4)]).toEqual([0, 0, 3, 5]);
+    expect([...pairs]).toEqual([513, 0, 257, 2, 1, 3, 2, 1, 514, 4]);
+  });
+
+  test('a partition of many ids keeps every one', () => {
     const unique = (chunk: number) =>
       Array.from(
         { length: 5000 },
-        // Multiples of 256: all in one list, of many blocks.
+        // Multiples of 256: all in one partition.
         (_, order) => (chunk * 5000 + order + 1) * 256,
       );
     const chunks = [
