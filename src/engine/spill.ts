@@ -2,8 +2,8 @@
 // then the typed arrays that index them, then its runs, which only a
 // spread order's stretches are read again from, and last its order ids'
 // hashes, sorted by partition, from which the merge finds the orders that
-// stand in several chunks. Keeping results in files
-// keeps every process's memory bounded by the chunks in flight.
+// stand in several chunks (see layoutOf). Keeping results in files keeps
+// every process's memory bounded by the chunks in flight.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import type { ChunkOutcome } from '../orders/settle-chunk.js';
@@ -88,6 +88,26 @@ interface SpillShape extends SpillPlace {
   runs: number;
 }
 
+// Where the parts that follow the texts stand, in the order writeSpill
+// writes them: the index (invoice ends and totals, a double an order; the
+// reject lines and ends, doubles, and orders, Int32s), the run offsets (an
+// Int32 an order, and one more) and runs (3 doubles each), the id offsets
+// (an Int32 a partition, and one more) and the id pairs (2 doubles each).
+function layoutOf({
+  spillOffset,
+  invoiceBytes,
+  rejectBytes,
+  ...shape
+}: SpillShape) {
+  const index = spillOffset + invoiceBytes + rejectBytes;
+  const indexBytes = shape.orders * 2 * 8 + shape.rejects * (2 * 8 + 4);
+  const runOffsets = index + indexBytes;
+  const runs = runOffsets + (shape.orders + 1) * 4;
+  const idOffsets = runs + shape.runs * 3 * 8;
+  const idPairs = idOffsets + (PARTS + 1) * 4;
+  return { index, indexBytes, runOffsets, runs, idOffsets, idPairs };
+}
+
 /**
  * Reads a spilled chunk's invoice and rejects text as bytes, into `scratch`
  * when it is large enough (the texts are then views of it, valid until it
@@ -118,10 +138,11 @@ export function readSpillTexts(
 /** Reads a spilled chunk's index arrays, in one read. */
 export function readSpillIndex(shape: SpillShape): SpillIndex {
   const { orders, rejects } = shape;
-  const bytes = Buffer.allocUnsafeSlow(indexBytes(shape));
+  const layout = layoutOf(shape);
+  const bytes = Buffer.allocUnsafeSlow(layout.indexBytes);
   const fd = openSync(shape.spillPath, 'r');
   try {
-    readInto(bytes, fd, indexStart(shape));
+    readInto(bytes, fd, layout.index);
   } finally {
     closeSync(fd);
   }
@@ -154,15 +175,14 @@ export function readSpillRuns(
   orders: number[],
 ): Map<number, Float64Array> {
   const found = new Map<number, Float64Array>();
-  const offsetsAt = indexStart(shape) + indexBytes(shape);
-  const runsAt = offsetsAt + (shape.orders + 1) * 4;
+  const layout = layoutOf(shape);
   const fd = openSync(shape.spillPath, 'r');
   try {
     const offsets = new Int32Array(2);
     for (const order of orders) {
-      readInto(Buffer.from(offsets.buffer), fd, offsetsAt + order * 4);
+      readInto(Buffer.from(offsets.buffer), fd, layout.runOffsets + order * 4);
       const runs = new Float64Array((offsets[1] - offsets[0]) * 3);
-      readInto(Buffer.from(runs.buffer), fd, runsAt + offsets[0] * 3 * 8);
+      readInto(Buffer.from(runs.buffer), fd, layout.runs + offsets[0] * 24);
       found.set(order, runs);
     }
   } finally {
@@ -177,7 +197,7 @@ export function readSpillRuns(
  */
 export function readSpillIdOffsets(shape: SpillShape, fd: number): Int32Array {
   const offsets = new Int32Array(PARTS + 1);
-  readInto(Buffer.from(offsets.buffer), fd, idsStart(shape));
+  readInto(Buffer.from(offsets.buffer), fd, layoutOf(shape).idOffsets);
   return offsets;
 }
 
@@ -197,24 +217,8 @@ export function readSpillIds(
   const [first, end] = [offsets[from], offsets[to]];
   if (end === first) return;
   const into = Buffer.from(pairs.buffer, pairs.byteOffset + at * 16);
-  const pairsAt = idsStart(shape) + (PARTS + 1) * 4;
-  readInto(into.subarray(0, (end - first) * 16), fd, pairsAt + first * 16);
-}
-
-// Where the sorted ids start: after the runs.
-function idsStart(shape: SpillShape): number {
-  const runsAt = indexStart(shape) + indexBytes(shape) + (shape.orders + 1) * 4;
-  return runsAt + shape.runs * 3 * 8;
-}
-
-// The bytes of the arrays readSpillIndex reads.
-function indexBytes({ orders, rejects }: SpillShape): number {
-  return orders * 2 * 8 + rejects * (2 * 8 + 4);
-}
-
-// Where the index arrays start: after the invoice and rejects text.
-function indexStart(shape: SpillShape): number {
-  return shape.spillOffset + shape.invoiceBytes + shape.rejectBytes;
+  const position = layoutOf(shape).idPairs + first * 16;
+  readInto(into.subarray(0, (end - first) * 16), fd, position);
 }
 
 /** Reads `length` bytes at `position`, failing on a short read. */
