@@ -113,10 +113,18 @@ export class OrderPartial {
 
   /** Makes the strings of texts held as bytes of `bytes`, which may change. */
   keepTexts(bytes: Buffer): void {
-    if (this.#keyBytes === bytes) this.key;
-    if (this.#customerBytes === bytes) this.customerId;
-    this.#keyBytes = null;
-    this.#customerBytes = null;
+    if (this.#keyBytes === bytes) {
+      this.#key ??= bytes.toString('latin1', this.keyStart, this.keyEnd);
+      this.#keyBytes = null;
+    }
+    if (this.#customerBytes === bytes) {
+      this.#customer ??= bytes.toString(
+        'latin1',
+        this.customerStart,
+        this.customerEnd,
+      );
+      this.#customerBytes = null;
+    }
   }
 
   /** Counts valid lines (one CSV row, or a JSON order's items). */
