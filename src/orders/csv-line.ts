@@ -180,8 +180,8 @@ export class CsvLineReader {
 
   // The trimmed text of an optional column. Short ASCII values are interned
   // by their bytes: currencies and regions repeat row after row, and a
-  // lookup costs less than making the string again. The
-  // cheapest lookup is the previous row's value, `slot` of #lastValues.
+  // lookup costs less than making the string again. The cheapest lookup is
+  // the previous row's value, `slot` of #lastValues.
   #optionalText(
     bytes: Buffer,
     column: number,
