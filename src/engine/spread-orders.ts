@@ -134,35 +134,36 @@ function readStretches(
   readRecord: (start: number, end: number) => Buffer,
 ): Stretch[] {
   const stretches = new Map<number, Stretch>();
-  // `read` is the order's number in the processor: 0 for one run read
-  // alone, the chunk's own number when the whole chunk was read again.
+  // Takes the orders `reads` names from a processor that read them again:
+  // its order numbers there, to the chunk's. One pass finds their records,
+  // however many they are (a scattered file has thousands a chunk).
   const take = (
     processor: ChunkProcessor,
     // The bytes fed to the processor, and where in the input they start.
     bytes: Buffer,
     from: number,
-    order: number,
-    read: number,
+    reads: Map<number, number>,
     linesBefore: number,
   ) => {
-    const partial = processor.orders[read];
-    let stretch = stretches.get(order);
-    if (!stretch) {
-      stretch = {
-        order,
-        partial: new OrderPartial(partial.key, order),
-        records: [],
-      };
-      stretches.set(order, stretch);
+    for (const [read, order] of reads) {
+      let stretch = stretches.get(order);
+      if (!stretch) {
+        const partial = new OrderPartial(processor.orders[read].key, order);
+        stretch = { order, partial, records: [] };
+        stretches.set(order, stretch);
+      }
+      stretch.partial.merge(processor.orders[read]);
     }
-    stretch.partial.merge(partial);
-    const { records } = stretch;
     forEachRow(
       processor,
       (start, end) => bytes.subarray(start - from, end - from),
-      (other) => other === read,
-      (row, line) => {
-        records.push({ chunk: chunk.index, line: linesBefore + line + 1, row });
+      (read) => reads.has(read),
+      (row, line, read) => {
+        stretches.get(reads.get(read)!)!.records.push({
+          chunk: chunk.index,
+          line: linesBefore + line + 1,
+          row,
+        });
       },
     );
   };
@@ -171,8 +172,8 @@ function readStretches(
     const processor = new ChunkProcessor(rules, chunk.start, chunk.end);
     const bytes = readRecord(chunk.start, chunk.end);
     processor.feed(bytes, chunk.start, true);
-    for (const order of wanted)
-      take(processor, bytes, chunk.start, order, order, chunk.linesBefore);
+    const reads = new Map([...wanted].map((order) => [order, order]));
+    take(processor, bytes, chunk.start, reads, chunk.linesBefore);
   } else {
     for (const [order, runs] of readSpillRuns(chunk, [...wanted])) {
       for (let at = 0; at < runs.length; at += 3) {
@@ -180,7 +181,8 @@ function readStretches(
         const processor = new ChunkProcessor(rules, start, end);
         const bytes = readRecord(start, end);
         processor.feed(bytes, start, true);
-        take(processor, bytes, start, order, 0, chunk.linesBefore + runLine);
+        const reads = new Map([[0, order]]);
+        take(processor, bytes, start, reads, chunk.linesBefore + runLine);
       }
     }
   }
