@@ -45,8 +45,9 @@ export async function pause(signal: AbortSignal | undefined): Promise<void> {
  * Folds together, in input order, the stretches of every order whose id
  * hash stands in several chunks. A stretch at a chunk's edge, the usual
  * case, is taken from the facts the chunk reported; any other is read
- * again from the input. The records of edge stretches are read only for
- * an order that turns out rejected, for the rejects file.
+ * again from the input. Records are read only for the orders that turn
+ * out rejected, for the rejects file: a file of scattered orders makes
+ * millions of them otherwise.
  */
 export async function gatherSpreadOrders(
   chain: ChunkChain,
@@ -65,10 +66,8 @@ export async function gatherSpreadOrders(
     }
     entry.whole.merge(partial);
     entry.byChunk.set(chunk, { partial, order });
-    return entry;
   };
 
-  const unreadEdges = new Set<SpreadOrder>();
   for (const chunk of chain.accepted) {
     const wanted = spreadIds.get(chunk.index);
     if (!wanted) continue;
@@ -77,42 +76,51 @@ export async function gatherSpreadOrders(
     for (const { order, facts } of chunk.edges) {
       if (!wanted.has(order)) continue;
       toRead.delete(order);
-      unreadEdges.add(add(chunk.index, order, facts));
+      add(chunk.index, order, facts);
     }
     if (toRead.size === 0) continue;
-    for (const stretch of readStretches(chunk, toRead, rules, readRecord)) {
-      const entry = add(chunk.index, stretch.order, stretch.partial);
-      entry.records.push(...stretch.records);
+    const how = { rules, readRecord, records: false };
+    for (const stretch of readStretches(chunk, toRead, how)) {
+      add(chunk.index, stretch.order, stretch.partial);
     }
   }
-
-  for (const entry of unreadEdges) {
-    if (entry.byChunk.size < 2) continue; // a hash collision, not spread
-    if (settleOrder(entry.whole, rules).code === Code.none) continue;
-    await pause(signal);
-    readEdgeRecords(entry, chain, rules, readRecord);
-  }
+  await readRejectedRecords(spread, chain, rules, readRecord, signal);
   return spread;
 }
 
-// Reads the records of a rejected spread order's edge stretches, which
-// were folded from their chunks' reports; its records end in line order.
-function readEdgeRecords(
-  entry: SpreadOrder,
+// Reads the records of the spread orders that are rejected, chunk after
+// chunk; each order's records end in line order.
+async function readRejectedRecords(
+  spread: Map<string, SpreadOrder>,
   chain: ChunkChain,
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
-): void {
-  const read = new Set(entry.records.map((record) => record.chunk));
-  for (const [chunk, { order }] of entry.byChunk) {
-    if (read.has(chunk)) continue;
-    const accepted = chain.accepted[chunk];
-    const wanted = new Set([order]);
-    for (const stretch of readStretches(accepted, wanted, rules, readRecord)) {
-      entry.records.push(...stretch.records);
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  // Per chunk, the rejected orders standing in it, by order number there.
+  const wanted = new Map<number, Map<number, SpreadOrder>>();
+  for (const entry of spread.values()) {
+    if (entry.byChunk.size < 2) continue; // a hash collision, not spread
+    if (settleOrder(entry.whole, rules).code === Code.none) continue;
+    for (const [chunk, { order }] of entry.byChunk) {
+      if (!wanted.has(chunk)) wanted.set(chunk, new Map());
+      wanted.get(chunk)!.set(order, entry);
     }
   }
-  entry.records.sort((a, b) => a.line - b.line);
+  const how = { rules, readRecord, records: true };
+  const entries = new Set<SpreadOrder>();
+  for (const chunk of chain.accepted) {
+    const orders = wanted.get(chunk.index);
+    if (!orders) continue;
+    await pause(signal);
+    const stretches = readStretches(chunk, new Set(orders.keys()), how);
+    for (const stretch of stretches) {
+      const entry = orders.get(stretch.order)!;
+      entry.records.push(...stretch.records);
+      entries.add(entry);
+    }
+  }
+  for (const entry of entries) entry.records.sort((a, b) => a.line - b.line);
 }
 
 interface Stretch {
@@ -126,13 +134,18 @@ interface Stretch {
 // such orders, a file whose orders are scattered makes thousands.
 const WHOLE_CHUNK_AFTER = 16;
 
-// The wanted orders of a chunk, read again, by their order number there.
+// The wanted orders of a chunk, read again, by their order number there;
+// their records too when `how.records`.
 function readStretches(
   chunk: AcceptedChunk,
   wanted: Set<number>,
-  rules: Rules,
-  readRecord: (start: number, end: number) => Buffer,
+  how: {
+    rules: Rules;
+    readRecord: (start: number, end: number) => Buffer;
+    records: boolean;
+  },
 ): Stretch[] {
+  const { rules, readRecord } = how;
   const stretches = new Map<number, Stretch>();
   // Takes the orders `reads` names from a processor that read them again:
   // its order numbers there, to the chunk's. One pass finds their records,
@@ -154,6 +167,7 @@ function readStretches(
       }
       stretch.partial.merge(processor.orders[read]);
     }
+    if (!how.records) return;
     forEachRow(
       processor,
       (start, end) => bytes.subarray(start - from, end - from),
