@@ -18,7 +18,7 @@ import {
   gatherSpreadOrders,
   pause,
   settleSpreadOrder,
-  type MergedInvoice,
+  type FirstLines,
 } from './spread-orders.js';
 import { findSpreadIds } from './spread-ids.js';
 import type { JobSpec } from './task.js';
@@ -60,7 +60,7 @@ export async function mergeChunks(
     );
     const result = sumChunks(chain.accepted);
     const cuts = new Map<number, Set<number>>(); // chunk -> its spread orders
-    const firstLines = new Map<string, MergedInvoice>(); // "chunk:order"
+    const firstLines: FirstLines = new Map();
     const extraRejects = new Map<
       number,
       Array<{ line: number; text: string }>
@@ -155,7 +155,7 @@ function writeInvoices(
   index: SpillIndex,
   cut: Set<number> | undefined,
   chunk: number,
-  firstLines: Map<string, MergedInvoice>,
+  firstLines: FirstLines,
   out: OutputWriter,
   written: Written,
 ): void {
@@ -163,11 +163,12 @@ function writeInvoices(
   const cutOrders = cut ? [...cut].sort((a, b) => a - b) : [];
   const sum = new ExactSum();
   written.invoices += sumUncut(index, cutOrders, sum);
+  const firstLinesHere = firstLines.get(chunk);
   let from = 0;
   for (const order of cutOrders) {
     const start = order === 0 ? 0 : invoiceEnds[order - 1];
     out.write(invoices.subarray(from, start));
-    const merged = firstLines.get(`${chunk}:${order}`);
+    const merged = firstLinesHere?.get(order);
     if (merged) {
       out.write(merged.line);
       written.invoices++;

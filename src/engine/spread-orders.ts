@@ -26,6 +26,9 @@ export interface MergedInvoice {
   totalMinor: number;
 }
 
+/** Per chunk, the invoice lines of the spread orders first seen there. */
+export type FirstLines = Map<number, Map<number, MergedInvoice>>;
+
 /** An order found in several chunks, gathered from all of them. */
 export interface SpreadOrder {
   whole: OrderPartial;
@@ -159,13 +162,10 @@ function readStretches(
     linesBefore: number,
   ) => {
     for (const [read, order] of reads) {
-      let stretch = stretches.get(order);
-      if (!stretch) {
-        const partial = new OrderPartial(processor.orders[read].key, order);
-        stretch = { order, partial, records: [] };
-        stretches.set(order, stretch);
-      }
-      stretch.partial.merge(processor.orders[read]);
+      const partial = processor.orders[read];
+      const stretch = stretches.get(order);
+      if (stretch) stretch.partial.merge(partial);
+      else stretches.set(order, { order, partial, records: [] });
     }
     if (!how.records) return;
     forEachRow(
@@ -215,7 +215,7 @@ export function settleSpreadOrder(
   rules: Rules,
   result: MergeResult,
   readRecord: (start: number, end: number) => Buffer,
-  firstLines: Map<string, MergedInvoice>,
+  firstLines: FirstLines,
   extraRejects: Map<number, Array<{ line: number; text: string }>>,
 ): void {
   for (const { partial } of order.byChunk.values()) {
@@ -223,12 +223,12 @@ export function settleSpreadOrder(
     if (local.code === Code.none) {
       result.invoices--;
       result.invoicedRows -= partial.jsonLines || partial.lines;
-      result.totals.add(
+      result.totals.addInvoice(
         partial.currency,
+        -partial.subtotalMinor,
+        -local.taxMinor,
+        -local.totalMinor,
         -1,
-        -BigInt(partial.subtotalMinor),
-        -BigInt(local.taxMinor),
-        -BigInt(local.totalMinor),
       );
     } else {
       result.rejectedOrders--;
@@ -240,18 +240,18 @@ export function settleSpreadOrder(
   if (whole.code === Code.none) {
     result.invoices++;
     result.invoicedRows += order.whole.jsonLines || order.whole.lines;
-    result.totals.add(
+    result.totals.addInvoice(
       order.whole.currency,
-      1,
-      BigInt(order.whole.subtotalMinor),
-      BigInt(whole.taxMinor),
-      BigInt(whole.totalMinor),
+      order.whole.subtotalMinor,
+      whole.taxMinor,
+      whole.totalMinor,
     );
     // Written by the same code as every chunk's invoices, byte for byte.
     const line = invoiceLine;
     line.clear();
     writeInvoice(line, order.whole, whole, rules);
-    firstLines.set(`${firstChunk}:${first.order}`, {
+    if (!firstLines.has(firstChunk)) firstLines.set(firstChunk, new Map());
+    firstLines.get(firstChunk)!.set(first.order, {
       line: Buffer.from(line.bytes()),
       totalMinor: whole.totalMinor,
     });

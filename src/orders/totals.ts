@@ -29,16 +29,22 @@ export class CurrencyTotals {
   #lastCurrency = '';
   #lastSums: Sums | undefined;
 
-  /** Adds one invoice's amounts, each at most 2^53 - 1. */
+  /**
+   * Adds one invoice's amounts, each at most 2^53 - 1 (or takes one back,
+   * with the amounts negated and `invoices` -1).
+   */
   addInvoice(
     currency: string,
     subtotal: number,
     tax: number,
     total: number,
+    invoices = 1,
   ): void {
     const sums = this.#sumsOf(currency);
-    if (sums.totalMinor > LIMIT - total) this.#flush(sums);
-    sums.invoices++;
+    if (Math.abs(sums.totalMinor) > LIMIT - Math.abs(total)) {
+      this.#flush(sums);
+    }
+    sums.invoices += invoices;
     sums.subtotalMinor += subtotal;
     sums.taxMinor += tax;
     sums.totalMinor += total;
@@ -83,7 +89,8 @@ export class CurrencyTotals {
     return sums;
   }
 
-  // subtotal and tax never exceed total, so checking total guards all three.
+  // subtotal and tax never exceed total, nor differ from it in sign, so
+  // checking total guards all three.
   #flush(sums: Sums): void {
     sums.subtotal += BigInt(sums.subtotalMinor);
     sums.tax += BigInt(sums.taxMinor);

@@ -12,6 +12,23 @@ describe('CurrencyTotals', () => {
     });
   });
 
+  test('addInvoice takes an invoice back with its amounts negated', () => {
+    const totals = new CurrencyTotals();
+    totals.addInvoice('EUR', 2 ** 52, 0, 2 ** 52);
+    totals.addInvoice('EUR', 2 ** 52, 0, 2 ** 52);
+    totals.addInvoice('EUR', -(2 ** 52), 0, -(2 ** 52), -1);
+    totals.addInvoice('USD', 5, 1, 6);
+    totals.addInvoice('USD', -5, -1, -6, -1);
+    expect(totals.toRecord()).toEqual({
+      EUR: {
+        invoices: 1,
+        subtotal: String(2 ** 52),
+        tax: '0',
+        total: String(2 ** 52),
+      },
+    });
+  });
+
   test('a currency with invoices of zero is listed, with zero sums', () => {
     const totals = new CurrencyTotals();
     totals.addInvoice('EUR', 0, 0, 0);
