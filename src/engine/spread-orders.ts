@@ -3,12 +3,12 @@
 // order, and settled whole, correcting what each chunk counted alone.
 import { ChunkProcessor } from '../orders/chunk.js';
 import { Code } from '../orders/codes.js';
+import { OrderPartial } from '../orders/partial.js';
 import {
-  OrderPartial,
   finalLineCode,
   settleOrder,
   type PartialFacts,
-} from '../orders/partial.js';
+} from '../orders/settlement.js';
 import { ByteSink } from '../orders/byte-sink.js';
 import { writeInvoice } from '../orders/render.js';
 import type { Rules } from '../orders/rules.js';

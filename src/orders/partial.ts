@@ -1,12 +1,10 @@
-// One order's lines as seen in one stretch of the input, and what the whole
-// order comes to once every stretch is merged. Pure: no I/O.
-import { computeTaxMinor, type TaxRate } from '../money/tax.js';
-import { Code } from './codes.js';
+// One order's lines as seen in one stretch of the input, merged with its
+// other stretches as the merge finds them; settlement.ts says what the
+// whole order comes to. Pure: no I/O.
+import type { TaxRate } from '../money/tax.js';
 import { equalsAscii, sameBytes } from './fields.js';
 import { hashOrderId } from './hash.js';
-import type { Rules } from './rules.js';
-
-const MAX_MINOR = Number.MAX_SAFE_INTEGER;
+import { MAX_MINOR, type PartialFacts } from './settlement.js';
 
 /**
  * An order's lines within one chunk (or merged from several chunks).
@@ -73,25 +71,15 @@ export class OrderPartial {
   }
 
   get key(): string {
-    if (this.#key === undefined) {
-      this.#key = this.#keyBytes!.toString(
-        'latin1',
-        this.keyStart,
-        this.keyEnd,
-      );
-    }
-    return this.#key;
+    return (this.#key ??= latin1(this.#keyBytes!, this.keyStart, this.keyEnd));
   }
 
   get customerId(): string {
-    if (this.#customer === undefined) {
-      this.#customer = this.#customerBytes!.toString(
-        'latin1',
-        this.customerStart,
-        this.customerEnd,
-      );
-    }
-    return this.#customer;
+    return (this.#customer ??= latin1(
+      this.#customerBytes!,
+      this.customerStart,
+      this.customerEnd,
+    ));
   }
 
   /** The bytes the id stands in, when its string is not made yet. */
@@ -114,15 +102,11 @@ export class OrderPartial {
   /** Makes the strings of texts held as bytes of `bytes`, which may change. */
   keepTexts(bytes: Buffer): void {
     if (this.#keyBytes === bytes) {
-      this.#key ??= bytes.toString('latin1', this.keyStart, this.keyEnd);
+      this.#key = this.key;
       this.#keyBytes = null;
     }
     if (this.#customerBytes === bytes) {
-      this.#customer ??= bytes.toString(
-        'latin1',
-        this.customerStart,
-        this.customerEnd,
-      );
+      this.#customer = this.customerId;
       this.#customerBytes = null;
     }
   }
@@ -242,31 +226,6 @@ export class OrderPartial {
   }
 }
 
-/**
- * What a stretch of an order comes to, as merge() and settleOrder() read
- * it: an OrderPartial, or its facts sent as plain data (a chunk reports
- * those of the orders at its edges, which the merge folds without reading
- * them again).
- */
-export interface PartialFacts {
-  readonly key: string;
-  readonly customerId: string;
-  readonly hasValidLine: boolean;
-  readonly currency: string;
-  readonly region: string;
-  readonly minorDigits: number;
-  readonly rate: TaxRate | undefined;
-  readonly lines: number;
-  readonly quantity: number;
-  readonly subtotalMinor: number;
-  readonly lineTaxMinor: number;
-  readonly badRows: number;
-  readonly jsonLines: number;
-  readonly itemCode: number;
-  readonly mixed: boolean;
-  readonly outOfRange: boolean;
-}
-
 /** The facts of `order` as plain data, for another process. */
 export function factsOf(order: OrderPartial): PartialFacts {
   return {
@@ -289,47 +248,6 @@ export function factsOf(order: OrderPartial): PartialFacts {
   };
 }
 
-/** What an order comes to: invoiced (code 0) or the code of its lines. */
-export interface Settlement {
-  code: number;
-  taxMinor: number;
-  totalMinor: number;
-}
-
-function rejected(code: number): Settlement {
-  return { code, taxMinor: 0, totalMinor: 0 };
-}
-
-/** Settles a complete order: its tax and total, or why it is rejected. */
-export function settleOrder(order: PartialFacts, rules: Rules): Settlement {
-  if (rules.settings.format === 'jsonl') {
-    if (order.jsonLines > 1) return rejected(Code.duplicateOrder);
-    if (order.itemCode) return rejected(order.itemCode);
-  }
-  if (order.mixed) return rejected(Code.mixedOrder);
-  if (!order.hasValidLine || !order.rate) {
-    return rejected(Code.orderRejected);
-  }
-
-  const taxMinor =
-    rules.settings.tax.rounding === 'line'
-      ? order.lineTaxMinor
-      : computeTaxMinor(
-          order.subtotalMinor,
-          order.rate,
-          rules.settings.rounding,
-        );
-  const totalMinor = order.subtotalMinor + taxMinor;
-  if (order.outOfRange || totalMinor > MAX_MINOR) {
-    return rejected(Code.amountOutOfRange);
-  }
-  if (order.badRows > 0) return rejected(Code.orderRejected);
-  return { code: Code.none, taxMinor, totalMinor };
-}
-
-/** The code a line of a settled order gets: its own, or the order's. */
-export function finalLineCode(ownCode: number, settlement: Settlement): number {
-  if (ownCode === 0) return settlement.code;
-  if (settlement.code === 0) return ownCode;
-  return Math.min(ownCode, settlement.code);
+function latin1(bytes: Buffer, start: number, end: number): string {
+  return bytes.toString('latin1', start, end);
 }

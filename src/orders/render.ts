@@ -2,7 +2,8 @@
 // JSON lines. Purpose-built: csv-stringify writes about 10 MB/s here, and
 // invoices are the bulk of the output.
 import { formatMinorUnits } from '../money/decimal.js';
-import type { OrderPartial, Settlement } from './partial.js';
+import type { OrderPartial } from './partial.js';
+import type { Settlement } from './settlement.js';
 import type { Rules } from './rules.js';
 import {
   putInteger,

@@ -4,13 +4,13 @@
 // by the merge, with every stretch of them at hand.
 import { Code, codeName } from './codes.js';
 import type { ChunkFatal, ChunkProcessor } from './chunk.js';
+import { factsOf } from './partial.js';
 import {
-  factsOf,
   finalLineCode,
   settleOrder,
   type PartialFacts,
   type Settlement,
-} from './partial.js';
+} from './settlement.js';
 import { ByteSink } from './byte-sink.js';
 import { renderRejectTail, writeInvoice } from './render.js';
 import { forEachRow } from './find-rows.js';

@@ -1,9 +1,6 @@
 import { describe, test, expect } from 'vitest';
-import {
-  OrderPartial,
-  finalLineCode,
-  settleOrder,
-} from '../../src/orders/partial.js';
+import { OrderPartial } from '../../src/orders/partial.js';
+import { finalLineCode, settleOrder } from '../../src/orders/settlement.js';
 import { Code } from '../../src/orders/codes.js';
 import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
 import { parseTaxRate, type TaxRate } from '../../src/money/tax.js';
