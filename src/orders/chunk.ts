@@ -328,8 +328,8 @@ export class ChunkProcessor {
     if (order.jsonLines === 1) {
       order.itemCode = read.code;
       if (read.code === Code.none && read.rate) {
+        order.noteCustomer(read.customerId);
         order.addLines(
-          read.customerId,
           read.currency,
           read.region,
           read.minorDigits,

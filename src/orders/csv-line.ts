@@ -144,22 +144,12 @@ export class CsvLineReader {
     const customer = columns.customerId;
     if (customer >= 0 && ascii && f.escaped[customer] === 0) {
       const start = trimStart(bytes, f.starts[customer], f.ends[customer]);
-      order.addAsciiCustomerLine(
-        bytes,
-        start,
-        trimEnd(bytes, start, f.ends[customer]),
-        currency,
-        region,
-        minorDigits,
-        rate,
-        quantity,
-        amountMinor,
-        lineTaxMinor,
-      );
-      return Code.none;
+      const end = trimEnd(bytes, start, f.ends[customer]);
+      order.noteAsciiCustomer(bytes, start, end);
+    } else {
+      order.noteCustomer(this.#optionalText(bytes, customer, ascii, CUSTOMER));
     }
     order.addLines(
-      this.#optionalText(bytes, customer, ascii, CUSTOMER),
       currency,
       region,
       minorDigits,

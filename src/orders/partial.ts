@@ -111,53 +111,26 @@ export class OrderPartial {
     }
   }
 
-  /** Counts valid lines (one CSV row, or a JSON order's items). */
-  addLines(
-    customerId: string,
-    currency: string,
-    region: string,
-    minorDigits: number,
-    rate: TaxRate,
-    lines: number,
-    quantity: number,
-    amountMinor: number,
-    lineTaxMinor: number,
-  ): void {
-    if (!this.hasValidLine) {
-      this.#customer = customerId;
-    } else if (this.customerId !== customerId) {
-      this.mixed = true;
-    }
-    this.#addValid(currency, region, minorDigits, rate, lines, quantity);
-    this.#addAmounts(amountMinor, lineTaxMinor);
+  /**
+   * Notes the customer of the valid line about to be counted by addLines():
+   * the order's, if it has no valid line yet; otherwise another customer
+   * makes the order mixed.
+   */
+  noteCustomer(customerId: string): void {
+    if (!this.hasValidLine) this.#customer = customerId;
+    else if (this.customerId !== customerId) this.mixed = true;
   }
 
-  /**
-   * addLines for one CSV line whose customer is the ASCII bytes
-   * [customerStart, customerEnd) of `bytes`.
-   */
-  addAsciiCustomerLine(
-    bytes: Buffer,
-    customerStart: number,
-    customerEnd: number,
-    currency: string,
-    region: string,
-    minorDigits: number,
-    rate: TaxRate,
-    quantity: number,
-    amountMinor: number,
-    lineTaxMinor: number,
-  ): void {
+  /** noteCustomer() for a customer that is the ASCII bytes [start, end). */
+  noteAsciiCustomer(bytes: Buffer, start: number, end: number): void {
     if (!this.hasValidLine) {
       this.#customer = undefined;
       this.#customerBytes = bytes;
-      this.customerStart = customerStart;
-      this.customerEnd = customerEnd;
-    } else if (!this.#customerIs(bytes, customerStart, customerEnd)) {
+      this.customerStart = start;
+      this.customerEnd = end;
+    } else if (!this.#customerIs(bytes, start, end)) {
       this.mixed = true;
     }
-    this.#addValid(currency, region, minorDigits, rate, 1, quantity);
-    this.#addAmounts(amountMinor, lineTaxMinor);
   }
 
   #customerIs(bytes: Buffer, start: number, end: number): boolean {
@@ -166,13 +139,19 @@ export class OrderPartial {
       : equalsAscii(this.customerId, bytes, start, end);
   }
 
-  #addValid(
+  /**
+   * Counts valid lines (one CSV row, or a JSON order's items), whose
+   * customer was just noted.
+   */
+  addLines(
     currency: string,
     region: string,
     minorDigits: number,
     rate: TaxRate,
     lines: number,
     quantity: number,
+    amountMinor: number,
+    lineTaxMinor: number,
   ): void {
     if (!this.hasValidLine) {
       this.hasValidLine = true;
@@ -185,6 +164,7 @@ export class OrderPartial {
     }
     this.lines += lines;
     this.quantity += quantity;
+    this.#addAmounts(amountMinor, lineTaxMinor);
   }
 
   /** Folds a later stretch of the same order into this one. */

@@ -6,6 +6,7 @@ import {
 } from '../../src/orders/settle-chunk.js';
 import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
 import { parseTaxRate, type TaxRate } from '../../src/money/tax.js';
+import { CSV_SETTINGS } from './settings.js';
 
 function rate(text: string): TaxRate {
   return parseTaxRate(text)!;
@@ -18,26 +19,7 @@ function quoted(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
 }
 
-// order_id,customer_id,currency,region,quantity,unit_price
-const CSV: ChunkSettings = {
-  format: 'csv',
-  delimiter: 44,
-  columns: {
-    orderId: 0,
-    customerId: 1,
-    currency: 2,
-    region: 3,
-    quantity: 4,
-    unitPrice: 5,
-  },
-  fieldCount: 6,
-  defaultCurrency: 'USD',
-  tax: { rate: rate('0.19'), rounding: 'order' },
-  rounding: 'half-up',
-  outputFormat: 'csv',
-  formulaGuard: true,
-  maxRecordBytes: 1 << 20,
-};
+const CSV = CSV_SETTINGS;
 const JSONL: ChunkSettings = { ...CSV, format: 'jsonl' };
 
 interface Result {

@@ -5,30 +5,11 @@ import { ChunkProcessor } from '../../src/orders/chunk.js';
 import { Code } from '../../src/orders/codes.js';
 import { forEachRow } from '../../src/orders/find-rows.js';
 import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
-import { parseTaxRate } from '../../src/money/tax.js';
+import { CSV_SETTINGS } from './settings.js';
 
 const LF = 0x0a;
 
-// order_id,customer_id,currency,region,quantity,unit_price
-const CSV: ChunkSettings = {
-  format: 'csv',
-  delimiter: 44,
-  columns: {
-    orderId: 0,
-    customerId: 1,
-    currency: 2,
-    region: 3,
-    quantity: 4,
-    unitPrice: 5,
-  },
-  fieldCount: 6,
-  defaultCurrency: 'USD',
-  tax: { rate: parseTaxRate('0.2')!, rounding: 'order' },
-  rounding: 'half-up',
-  outputFormat: 'csv',
-  formulaGuard: true,
-  maxRecordBytes: 1 << 20,
-};
+const CSV = CSV_SETTINGS;
 
 interface Found {
   start: number;

@@ -2,29 +2,12 @@ import { describe, test, expect } from 'vitest';
 import { OrderPartial } from '../../src/orders/partial.js';
 import { finalLineCode, settleOrder } from '../../src/orders/settlement.js';
 import { Code } from '../../src/orders/codes.js';
-import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
+import { Rules } from '../../src/orders/rules.js';
 import { parseTaxRate, type TaxRate } from '../../src/money/tax.js';
+import { CSV_SETTINGS } from './settings.js';
 
 const RATE = parseTaxRate('0.19')!;
-const SETTINGS: ChunkSettings = {
-  format: 'csv',
-  delimiter: 44,
-  columns: {
-    orderId: 0,
-    customerId: 1,
-    currency: 2,
-    region: 3,
-    quantity: 4,
-    unitPrice: 5,
-  },
-  fieldCount: 6,
-  defaultCurrency: 'USD',
-  tax: { rate: RATE, rounding: 'order' },
-  rounding: 'half-up',
-  outputFormat: 'csv',
-  formulaGuard: true,
-  maxRecordBytes: 1 << 20,
-};
+const SETTINGS = CSV_SETTINGS;
 const CSV_RULES = new Rules(SETTINGS);
 const JSON_RULES = new Rules({ ...SETTINGS, format: 'jsonl' });
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -46,8 +29,8 @@ function orderOf(lines: Line[], key = 'A'): OrderPartial {
 }
 
 function addLine(order: OrderPartial, line: Line): void {
+  order.noteCustomer(line.customerId ?? 'C');
   order.addLines(
-    line.customerId ?? 'C',
     line.currency ?? 'USD',
     line.region ?? 'DE',
     2,

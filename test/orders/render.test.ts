@@ -11,28 +11,11 @@ import {
 } from '../../src/orders/render.js';
 import { ByteSink } from '../../src/orders/byte-sink.js';
 import { OrderPartial } from '../../src/orders/partial.js';
-import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
+import { Rules } from '../../src/orders/rules.js';
 import { parseTaxRate } from '../../src/money/tax.js';
+import { CSV_SETTINGS } from './settings.js';
 
-const SETTINGS: ChunkSettings = {
-  format: 'csv',
-  delimiter: 44,
-  columns: {
-    orderId: 0,
-    customerId: 1,
-    currency: 2,
-    region: 3,
-    quantity: 4,
-    unitPrice: 5,
-  },
-  fieldCount: 6,
-  defaultCurrency: 'USD',
-  tax: { rate: parseTaxRate('0.19')!, rounding: 'order' },
-  rounding: 'half-up',
-  outputFormat: 'csv',
-  formulaGuard: true,
-  maxRecordBytes: 1 << 20,
-};
+const SETTINGS = CSV_SETTINGS;
 
 describe('csvCell', () => {
   test.each([
@@ -93,17 +76,8 @@ describe('csvCell', () => {
 describe('renderInvoice', () => {
   function order(key: string, customerId: string): OrderPartial {
     const partial = new OrderPartial(key, 0);
-    partial.addLines(
-      customerId,
-      'EUR',
-      'DE',
-      2,
-      parseTaxRate('0.19')!,
-      1,
-      2,
-      3998,
-      0,
-    );
+    partial.noteCustomer(customerId);
+    partial.addLines('EUR', 'DE', 2, parseTaxRate('0.19')!, 1, 2, 3998, 0);
     return partial;
   }
   const settlement = { code: 0, taxMinor: 760, totalMinor: 4758 };
@@ -171,17 +145,8 @@ describe('writeInvoice', () => {
           const rules = new Rules({ ...SETTINGS, formulaGuard: c.guard });
           const partial = new OrderPartial(c.key, 0);
           const rate = parseTaxRate('0.0825')!;
-          partial.addLines(
-            c.customer,
-            'KWD',
-            c.region,
-            c.digits,
-            rate,
-            1,
-            1,
-            0,
-            0,
-          );
+          partial.noteCustomer(c.customer);
+          partial.addLines('KWD', c.region, c.digits, rate, 1, 1, 0, 0);
           Object.assign(partial, {
             lines: c.lines,
             quantity: c.quantity,
