@@ -1,45 +1,23 @@
 // Reads and checks the values of one CSV line, in the contract's order of
 // reject codes, and counts a good line into its order. Part of the hot
-// path: the previous row's lookups are kept, short texts interned, and a
-// plain customer id left as bytes (see OrderPartial).
+// path: currencies and regions are looked up from their bytes
+// (column-lookup.ts), and a plain customer id is left as bytes (see
+// OrderPartial).
 import type { RecordFields } from '../csv/scan.js';
 import { minorDigitsOf } from '../money/currency.js';
 import { NOT_A_DECIMAL, TOO_FINE, parseMinorUnits } from '../money/decimal.js';
 import { computeTaxMinor, type TaxRate } from '../money/tax.js';
 import { Code } from './codes.js';
+import { ColumnLookup } from './column-lookup.js';
 import {
   MAX_QUANTITY,
   decodeText,
-  equalsAscii,
   parseQuantity,
-  sameBytes,
   trimEnd,
   trimStart,
 } from './fields.js';
 import type { OrderPartial } from './partial.js';
 import type { Rules } from './rules.js';
-
-const INTERN_MAX_BYTES = 32;
-// Interned texts live in a direct-mapped table: an array slot, not a Map
-// lookup (the Map cost 4 % of a chunk's time); a clash just makes the
-// text again.
-const INTERN_SLOTS = 4096;
-// One table for every reader of a thread (they run one at a time): the
-// texts of one chunk are usually those of the next.
-const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
-
-// The optional columns whose previous value is kept (#lastValues).
-const CURRENCY = 0;
-const REGION = 1;
-const CUSTOMER = 2;
-
-/** Where an optional column's text stood in the previous row. */
-class LastValue {
-  bytes: Uint8Array | null = null;
-  start = 0;
-  end = 0;
-  text = '';
-}
 
 /** Checks CSV lines against the rules; one reader serves a whole chunk. */
 export class CsvLineReader {
@@ -47,27 +25,33 @@ export class CsvLineReader {
   /** The order id and message of the last line found bad. */
   detail: [orderId: string, message: string] | undefined;
   readonly #fields: RecordFields;
-  readonly #lastValues = [new LastValue(), new LastValue(), new LastValue()];
-  // Lookups of the previous row, which the next row usually repeats.
-  #lastCurrency = '';
-  #lastDigits: number | undefined;
-  #lastRegion: string | undefined;
-  #lastRate: TaxRate | undefined;
+  readonly #currencies: ColumnLookup<number | undefined>;
+  readonly #regions: ColumnLookup<TaxRate | undefined>;
 
   constructor(rules: Rules, fields: RecordFields) {
     this.rules = rules;
     this.#fields = fields;
+    const { columns, defaultCurrency } = rules.settings;
+    this.#currencies = new ColumnLookup(
+      columns.currency,
+      defaultCurrency,
+      minorDigitsOf,
+    );
+    this.#regions = new ColumnLookup(columns.region, '', (region) =>
+      rules.rateOf(region),
+    );
   }
 
   /** Forgets the previous row's values: the next row's buffer is new. */
   forgetBuffer(): void {
-    for (const last of this.#lastValues) last.bytes = null;
+    this.#currencies.forgetBuffer();
+    this.#regions.forgetBuffer();
   }
 
   // Checks a CSV line's fields in the contract's order and counts it into
   // its order when good; returns the line's code.
   check(bytes: Buffer, order: OrderPartial, ascii: boolean): number {
-    const { columns, defaultCurrency } = this.rules.settings;
+    const { columns } = this.rules.settings;
     const f = this.#fields;
     const qStart = trimStart(
       bytes,
@@ -95,14 +79,10 @@ export class CsvLineReader {
       );
     }
 
-    const currency =
-      this.#optionalText(bytes, columns.currency, ascii, CURRENCY) ||
-      defaultCurrency;
-    if (currency !== this.#lastCurrency) {
-      this.#lastCurrency = currency;
-      this.#lastDigits = minorDigitsOf(currency);
-    }
-    const minorDigits = this.#lastDigits;
+    const currencies = this.#currencies;
+    currencies.read(bytes, f, ascii);
+    const currency = currencies.text;
+    const minorDigits = currencies.meaning;
     if (minorDigits === undefined) {
       return this.#fail(
         order.key,
@@ -123,12 +103,10 @@ export class CsvLineReader {
         `unit_price '${text}' ${why}`,
       );
     }
-    const region = this.#optionalText(bytes, columns.region, ascii, REGION);
-    if (region !== this.#lastRegion) {
-      this.#lastRegion = region;
-      this.#lastRate = this.rules.rateOf(region);
-    }
-    const rate = this.#lastRate;
+    const regions = this.#regions;
+    regions.read(bytes, f, ascii);
+    const region = regions.text;
+    const rate = regions.meaning;
     if (!rate) {
       return this.#fail(
         order.key,
@@ -147,7 +125,7 @@ export class CsvLineReader {
       const end = trimEnd(bytes, start, f.ends[customer]);
       order.noteAsciiCustomer(bytes, start, end);
     } else {
-      order.noteCustomer(this.#optionalText(bytes, customer, ascii, CUSTOMER));
+      order.noteCustomer(this.#text(bytes, customer, ascii));
     }
     order.addLines(
       currency,
@@ -168,45 +146,13 @@ export class CsvLineReader {
     return computeTaxMinor(amountMinor, rate, this.rules.settings.rounding);
   }
 
-  // The trimmed text of an optional column. Short ASCII values are interned
-  // by their bytes: currencies and regions repeat row after row, and a
-  // lookup costs less than making the string again. The cheapest lookup is
-  // the previous row's value, `slot` of #lastValues.
-  #optionalText(
-    bytes: Buffer,
-    column: number,
-    ascii: boolean,
-    slot: number,
-  ): string {
+  // The trimmed text of an optional column, '' when the header lacks it.
+  #text(bytes: Buffer, column: number, ascii: boolean): string {
     if (column < 0) return '';
     const f = this.#fields;
     const start = trimStart(bytes, f.starts[column], f.ends[column]);
     const end = trimEnd(bytes, start, f.ends[column]);
-    if (start === end) return '';
-    if (!ascii || f.escaped[column] === 1 || end - start > INTERN_MAX_BYTES) {
-      return decodeText(bytes, start, end, f.escaped[column] === 1, ascii);
-    }
-    const last = this.#lastValues[slot];
-    if (
-      last.bytes === bytes &&
-      sameBytes(bytes, start, end, last.start, last.end)
-    ) {
-      return last.text;
-    }
-    let hash = end - start;
-    for (let i = start; i < end; i++)
-      hash = (Math.imul(hash, 31) + bytes[i]) | 0;
-    const at = hash & (INTERN_SLOTS - 1);
-    let text = interned[at];
-    if (!equalsAscii(text, bytes, start, end)) {
-      text = bytes.toString('latin1', start, end);
-      interned[at] = text;
-    }
-    last.bytes = bytes;
-    last.start = start;
-    last.end = end;
-    last.text = text;
-    return text;
+    return decodeText(bytes, start, end, f.escaped[column] === 1, ascii);
   }
 
   #fail(key: string, code: number, message: string): number {
