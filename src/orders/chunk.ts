@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { RecordFields, INCOMPLETE, scanRecord } from '../csv/scan.js';
 import { Code } from './codes.js';
 import { decodeText, sameBytes, trimEnd, trimStart } from './fields.js';
-import { CsvLineReader } from './csv-line.js';
+import { CsvLineReader, NOT_PLAIN } from './csv-line.js';
 import { readJsonOrder } from './json-order.js';
 import { OrderIndex } from './order-index.js';
 import type { OrderPartial } from './partial.js';
@@ -102,8 +102,25 @@ export class ChunkProcessor {
   #feedCsv(bytes: Buffer, offset: number, atEof: boolean): void {
     const { delimiter, maxRecordBytes } = this.rules.settings;
     const fields = this.#fields;
+    const lines = this.#lines;
     let pos = this.position - offset;
     while (pos + offset < this.#ownedEnd && pos < bytes.length) {
+      const plainEnd = lines.readPlain(bytes, pos);
+      if (plainEnd !== NOT_PLAIN) {
+        this.records++;
+        const order = this.#orderAt(
+          bytes,
+          lines.plainKeyStart,
+          lines.plainKeyEnd,
+          false,
+          true,
+        );
+        lines.countPlain(bytes, order);
+        this.#addRow(offset + pos, offset + plainEnd, order.index, Code.none);
+        this.newlines++;
+        pos = plainEnd;
+        continue;
+      }
       const next = scanRecord(
         bytes,
         pos,
@@ -179,7 +196,7 @@ export class ChunkProcessor {
       bytes,
       keyStart,
       keyEnd,
-      columns.orderId,
+      f.escaped[columns.orderId] === 1,
       ascii,
     );
     const code = this.#lines.check(bytes, order, ascii);
@@ -195,19 +212,18 @@ export class ChunkProcessor {
     bytes: Buffer,
     keyStart: number,
     keyEnd: number,
-    column: number,
+    escaped: boolean,
     ascii: boolean,
   ): OrderPartial {
     const memo = this.#memo;
     if (
+      !escaped &&
       memo.buffer === bytes &&
       this.#memoOrder &&
-      sameBytes(bytes, keyStart, keyEnd, memo.keyStart, memo.keyEnd) &&
-      this.#fields.escaped[column] === 0
+      sameBytes(bytes, keyStart, keyEnd, memo.keyStart, memo.keyEnd)
     ) {
       return this.#memoOrder;
     }
-    const escaped = this.#fields.escaped[column] === 1;
     const order =
       ascii && !escaped
         ? this.#index.atAscii(bytes, keyStart, keyEnd)

@@ -65,8 +65,25 @@ export class ColumnLookup<Meaning> {
   read(bytes: Buffer, fields: RecordFields, ascii: boolean): void {
     const column = this.#column;
     if (column < 0) return;
-    const start = trimStart(bytes, fields.starts[column], fields.ends[column]);
-    const end = trimEnd(bytes, start, fields.ends[column]);
+    this.readBytes(
+      bytes,
+      fields.starts[column],
+      fields.ends[column],
+      fields.escaped[column] === 1,
+      ascii,
+    );
+  }
+
+  /** Reads the value whose bytes, untrimmed, are [from, to) of `bytes`. */
+  readBytes(
+    bytes: Buffer,
+    from: number,
+    to: number,
+    escaped: boolean,
+    ascii: boolean,
+  ): void {
+    const start = trimStart(bytes, from, to);
+    const end = trimEnd(bytes, start, to);
     if (
       this.#bytes === bytes &&
       sameBytes(bytes, start, end, this.#start, this.#end)
@@ -79,7 +96,6 @@ export class ColumnLookup<Meaning> {
       this.meaning = this.#emptyMeaning;
       return;
     }
-    const escaped = fields.escaped[column] === 1;
     if (!ascii || escaped || end - start > KEPT_MAX_BYTES) {
       this.text = decodeText(bytes, start, end, escaped, ascii);
       this.meaning = this.#meaningOf(this.text);
