@@ -150,12 +150,14 @@ export async function processFile(
       exitCode,
       paths,
     };
+    const spillRemoved = outputs.removeSpill();
     // On standard output the summary comes first: if it cannot be written,
     // nothing is published.
     if (paths.summary === '-') writeToStdout(summaryJson(facts, result));
     outputs.publish(
       paths.summary === '-' ? undefined : summaryJson(facts, result),
     );
+    await spillRemoved;
     if (!options.quiet) log(summaryText(facts, result));
     return exitCode;
   } finally {
