@@ -7,7 +7,13 @@
 import { isUtf8 } from 'node:buffer';
 import { RecordFields, INCOMPLETE, scanRecord } from '../csv/scan.js';
 import { Code } from './codes.js';
-import { decodeText, sameBytes, trimEnd, trimStart } from './fields.js';
+import {
+  NO_BYTES,
+  decodeText,
+  sameBytes,
+  trimEnd,
+  trimStart,
+} from './fields.js';
 import { CsvLineReader, NOT_PLAIN } from './csv-line.js';
 import { readJsonOrder } from './json-order.js';
 import { OrderIndex } from './order-index.js';
@@ -60,7 +66,7 @@ export class ChunkProcessor {
   #runOrder = -1;
   #skippingLongLine = false;
   // The previous valid CSV row, whose values the next row may share.
-  #memo = { buffer: null as Buffer | null, keyStart: 0, keyEnd: 0 };
+  #memo = { buffer: NO_BYTES, keyStart: 0, keyEnd: 0 };
   #memoOrder: OrderPartial | undefined;
 
   /** Reads records starting at `start`, up to the first at `ownedEnd`. */
@@ -84,7 +90,7 @@ export class ChunkProcessor {
    */
   feed(bytes: Buffer, offset: number, atEof: boolean): void {
     // The caller may refill the same buffer: forget what the last one held.
-    this.#memo.buffer = null;
+    this.#memo.buffer = NO_BYTES;
     this.#lines.forgetBuffer();
     if (this.rules.settings.format === 'csv') {
       this.#feedCsv(bytes, offset, atEof);
@@ -228,7 +234,7 @@ export class ChunkProcessor {
       ascii && !escaped
         ? this.#index.atAscii(bytes, keyStart, keyEnd)
         : this.#index.at(decodeText(bytes, keyStart, keyEnd, escaped, ascii));
-    memo.buffer = escaped ? null : bytes;
+    memo.buffer = escaped ? NO_BYTES : bytes;
     memo.keyStart = keyStart;
     memo.keyEnd = keyEnd;
     this.#memoOrder = order;

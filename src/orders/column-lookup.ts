@@ -7,6 +7,7 @@
 // a fifth of a chunk's reading.
 import type { RecordFields } from '../csv/scan.js';
 import {
+  NO_BYTES,
   decodeText,
   equalsAscii,
   sameBytes,
@@ -32,7 +33,7 @@ export class ColumnLookup<Meaning> {
   readonly #meaningOf: (text: string) => Meaning;
   readonly #emptyMeaning: Meaning;
   // Where the previous row's value stood, when it is kept.
-  #bytes: Buffer | null = null;
+  #bytes = NO_BYTES;
   #start = 0;
   #end = 0;
   readonly #texts: string[] = new Array<string>(SLOTS).fill('');
@@ -58,7 +59,7 @@ export class ColumnLookup<Meaning> {
 
   /** Forgets the previous row's value: the next row's buffer is new. */
   forgetBuffer(): void {
-    this.#bytes = null;
+    this.#bytes = NO_BYTES;
   }
 
   /** Reads the column of the record whose fields are `fields`. */
@@ -90,7 +91,7 @@ export class ColumnLookup<Meaning> {
     ) {
       return;
     }
-    this.#bytes = null;
+    this.#bytes = NO_BYTES;
     if (start === end) {
       this.text = this.#emptyText;
       this.meaning = this.#emptyMeaning;

@@ -6,6 +6,13 @@ const TAB = 0x09;
 const ZERO = 0x30;
 const NINE = 0x39;
 
+/**
+ * An empty buffer, for "no buffer" where buffers are compared by identity:
+ * a field that always holds a buffer keeps the code compiled for it (null
+ * there made that code deoptimize and compile again at every new chunk).
+ */
+export const NO_BYTES: Buffer = Buffer.alloc(0);
+
 /** The largest quantity a line may have. */
 export const MAX_QUANTITY = 1_000_000_000;
 
