@@ -8,8 +8,10 @@ const NINE = 0x39;
 
 /**
  * An empty buffer, for "no buffer" where buffers are compared by identity:
- * a field that always holds a buffer keeps the code compiled for it (null
- * there made that code deoptimize and compile again at every new chunk).
+ * a field that always holds a buffer keeps the code compiled for it. With
+ * null there, the first row of the next chunk threw that code away, and
+ * it was compiled again (twice the deoptimizations in a thread's first
+ * chunks).
  */
 export const NO_BYTES: Buffer = Buffer.alloc(0);
 
