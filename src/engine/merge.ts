@@ -2,12 +2,13 @@
 // that stand in more than one chunk are settled whole by spread-orders.ts
 // and written at their first line instead of the chunks' own lines.
 import { closeSync, openSync } from 'node:fs';
-import { internalError } from '../errors.js';
 import { Rules } from '../orders/rules.js';
 import type { Counts } from '../orders/settle-chunk.js';
 import { CurrencyTotals } from '../orders/totals.js';
 import { ExactSum } from '../money/exact-sum.js';
 import type { AcceptedChunk, ChunkChain } from './chain.js';
+import { checkInvariants, type Written } from './invariants.js';
+import type { SpreadIdCheck } from './spread-ids-aside.js';
 import {
   readAt,
   readSpillIndex,
@@ -20,7 +21,7 @@ import {
   settleSpreadOrder,
   type FirstLines,
 } from './spread-orders.js';
-import { findSpreadIds } from './spread-ids.js';
+import { guessSpreadIds, sameSpreadIds, type SpreadIds } from './spread-ids.js';
 import type { JobSpec } from './task.js';
 import type { OutputWriter } from '../io/output-writer.js';
 
@@ -35,95 +36,124 @@ export interface MergeResult extends Counts {
 }
 
 /**
- * Merges every accepted chunk into the invoices and rejects writers. It
- * yields to the event loop between chunks, so that a signal still stops it.
+ * Merges every accepted chunk into the invoices and rejects writers, with
+ * `check` finding the orders in several chunks. It yields to the event
+ * loop between chunks, so that a signal still stops it.
  */
 export async function mergeChunks(
   job: JobSpec,
   chain: ChunkChain,
   invoices: OutputWriter,
   rejects: OutputWriter,
+  check: SpreadIdCheck,
   signal?: AbortSignal,
 ): Promise<MergeResult> {
   const rules = new Rules(job.settings);
   const fd = openSync(job.inputPath, 'r');
+  check.begin(chain.accepted);
   try {
     const readRecord = (start: number, end: number) =>
       readAt(fd, start, end - start);
-    const spreadIds = await findSpreadIds(chain.accepted, () => pause(signal));
-    const spread = await gatherSpreadOrders(
-      chain,
-      spreadIds,
-      rules,
-      readRecord,
-      signal,
-    );
-    const result = sumChunks(chain.accepted);
-    const cuts = new Map<number, Set<number>>(); // chunk -> its spread orders
-    const firstLines: FirstLines = new Map();
-    const extraRejects = new Map<
-      number,
-      Array<{ line: number; text: string }>
-    >();
-
-    for (const [key, order] of spread) {
-      if (order.byChunk.size < 2) continue; // a hash collision, not spread
-      settleSpreadOrder(
-        key,
-        order,
-        rules,
-        result,
-        readRecord,
-        firstLines,
-        extraRejects,
-      );
-      for (const [chunk, local] of order.byChunk) {
-        if (!cuts.has(chunk)) cuts.set(chunk, new Set());
-        cuts.get(chunk)!.add(local.order);
-      }
+    const outputs = {
+      invoices,
+      rejects,
+      marks: [invoices.mark(), rejects.mark()],
+    };
+    const merge = (spreadIds: SpreadIds) =>
+      writeMerged(chain, spreadIds, rules, readRecord, outputs, signal);
+    // The outputs are written from a guess while the ids are checked, and
+    // written again in the rare run that the check proves it wrong.
+    const guess = guessSpreadIds(chain.accepted);
+    let merged = await merge(guess);
+    const spreadIds = await check.result(() => pause(signal));
+    if (!sameSpreadIds(spreadIds, guess)) {
+      invoices.rewind(outputs.marks[0]);
+      rejects.rewind(outputs.marks[1]);
+      merged = await merge(spreadIds);
     }
-
-    // Rejects and invoices are counted again as they are written, from the
-    // spilled text rather than the chunks' counters: the invariants below
-    // compare the two before anything is published.
-    result.rejectedRows = 0;
-    const written: Written = { invoices: 0, totalMinor: 0n };
-    // Every chunk's texts are read into one buffer, so the invoices writer
-    // (which may hold views of it) is flushed before the next chunk's are
-    // read: fresh buffers page-faulted their way through 200 MB on 10M rows.
-    let scratch: Buffer = Buffer.allocUnsafeSlow(0);
-    for (const chunk of chain.accepted) {
-      await pause(signal);
-      const cut = cuts.get(chunk.index);
-      const extra = extraRejects.get(chunk.index);
-      const texts = readSpillTexts(chunk, scratch);
-      scratch = texts.buffer;
-      const index = readSpillIndex(chunk);
-      writeInvoices(
-        texts.invoices,
-        index,
-        cut,
-        chunk.index,
-        firstLines,
-        invoices,
-        written,
-      );
-      result.rejectedRows += writeRejects(
-        chunk,
-        texts.rejects,
-        index,
-        cut,
-        extra,
-        rejects,
-      );
-      invoices.flush();
-    }
-    if (loseAnInvoice) written.invoices--;
-    checkInvariants(written, result);
-    return result;
+    if (loseAnInvoice) merged.written.invoices--;
+    checkInvariants(merged.written, merged.result);
+    return merged.result;
   } finally {
     closeSync(fd);
   }
+}
+
+// Writes the invoices and rejects of every accepted chunk, the orders of
+// `spreadIds` settled whole; returns the counts and what was written.
+async function writeMerged(
+  chain: ChunkChain,
+  spreadIds: SpreadIds,
+  rules: Rules,
+  readRecord: (start: number, end: number) => Buffer,
+  { invoices, rejects }: { invoices: OutputWriter; rejects: OutputWriter },
+  signal: AbortSignal | undefined,
+): Promise<{ result: MergeResult; written: Written }> {
+  const spread = await gatherSpreadOrders(
+    chain,
+    spreadIds,
+    rules,
+    readRecord,
+    signal,
+  );
+  const result = sumChunks(chain.accepted);
+  const cuts = new Map<number, Set<number>>(); // chunk -> its spread orders
+  const firstLines: FirstLines = new Map();
+  const extraRejects = new Map<number, Array<{ line: number; text: string }>>();
+
+  for (const [key, order] of spread) {
+    if (order.byChunk.size < 2) continue; // a hash collision, not spread
+    settleSpreadOrder(
+      key,
+      order,
+      rules,
+      result,
+      readRecord,
+      firstLines,
+      extraRejects,
+    );
+    for (const [chunk, local] of order.byChunk) {
+      if (!cuts.has(chunk)) cuts.set(chunk, new Set());
+      cuts.get(chunk)!.add(local.order);
+    }
+  }
+
+  // Rejects and invoices are counted again as they are written, from the
+  // spilled text rather than the chunks' counters: the invariants compare
+  // the two before anything is published.
+  result.rejectedRows = 0;
+  const written: Written = { invoices: 0, totalMinor: 0n };
+  // Every chunk's texts are read into one buffer, so the invoices writer
+  // (which may hold views of it) is flushed before the next chunk's are
+  // read: fresh buffers page-faulted their way through 200 MB on 10M rows.
+  let scratch: Buffer = Buffer.allocUnsafeSlow(0);
+  for (const chunk of chain.accepted) {
+    await pause(signal);
+    const cut = cuts.get(chunk.index);
+    const extra = extraRejects.get(chunk.index);
+    const texts = readSpillTexts(chunk, scratch);
+    scratch = texts.buffer;
+    const index = readSpillIndex(chunk);
+    writeInvoices(
+      texts.invoices,
+      index,
+      cut,
+      chunk.index,
+      firstLines,
+      invoices,
+      written,
+    );
+    result.rejectedRows += writeRejects(
+      chunk,
+      texts.rejects,
+      index,
+      cut,
+      extra,
+      rejects,
+    );
+    invoices.flush();
+  }
+  return { result, written };
 }
 
 function sumChunks(chunks: AcceptedChunk[]): MergeResult {
@@ -205,44 +235,6 @@ function sumUncut(
     sum.add(invoiceTotals[order]);
   }
   return invoices;
-}
-
-/** What the merge wrote, counted from the spilled text as it went out. */
-export interface Written {
-  invoices: number;
-  /** The written invoices' totals, summed over currencies in minor units. */
-  totalMinor: bigint;
-}
-
-/**
- * The invariants checked before anything is published: rows = invoiced +
- * rejected, as many invoices written as orders invoiced, and the written
- * invoices' totals adding up to the summary's (a checksum over currencies).
- * A broken one is a bug: it throws an internal error (exit 70).
- */
-export function checkInvariants(written: Written, result: MergeResult): void {
-  if (result.rows !== result.invoicedRows + result.rejectedRows) {
-    throw internalError(
-      `rows (${result.rows}) differ from invoiced (${result.invoicedRows}) ` +
-        `plus rejected (${result.rejectedRows})`,
-    );
-  }
-  if (written.invoices !== result.invoices) {
-    throw internalError(
-      `${written.invoices} invoices were written for ${result.invoices} ` +
-        'invoiced orders',
-    );
-  }
-  const summed = Object.values(result.totals.toRecord()).reduce(
-    (sum, totals) => sum + BigInt(totals.total),
-    0n,
-  );
-  if (written.totalMinor !== summed) {
-    throw internalError(
-      `the invoices written total ${written.totalMinor} minor units, ` +
-        `the summary ${summed}`,
-    );
-  }
 }
 
 // Writes a chunk's rejects with their line numbers, leaving out those of

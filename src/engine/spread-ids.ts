@@ -17,20 +17,30 @@ const GROUP = 32;
 /** Per chunk, its orders whose id hash stands in other chunks too. */
 export type SpreadIds = Map<number, Set<number>>;
 
+/** What the check needs of a chunk: its number and where its ids lie. */
+export type IdSource = Pick<
+  AcceptedChunk,
+  | 'index'
+  | 'spillPath'
+  | 'spillOffset'
+  | 'invoiceBytes'
+  | 'rejectBytes'
+  | 'rejectAscii'
+  | 'orders'
+  | 'rejects'
+  | 'runs'
+>;
+
 /**
  * Finds the spread ids of `chunks` (the accepted chunks, in input order).
  * `pause` runs between groups, so that a signal still stops the merge.
  */
 export async function findSpreadIds(
-  chunks: AcceptedChunk[],
+  chunks: IdSource[],
   pause: () => Promise<void>,
 ): Promise<SpreadIds> {
   const spread: SpreadIds = new Map();
-  const table = new KeyTable((chunk, order) => {
-    let orders = spread.get(chunk);
-    if (!orders) spread.set(chunk, (orders = new Set()));
-    orders.add(order);
-  });
+  const table = new KeyTable((chunk, order) => addPlace(spread, chunk, order));
   const files = new Map<string, number>();
   const fdOf = (path: string) => {
     let fd = files.get(path);
@@ -96,4 +106,56 @@ function addIds(
   for (let at = from * 2; at < to * 2; at += 2) {
     table.add(pairs[at], chunk, pairs[at + 1]);
   }
+}
+
+/**
+ * The spread ids when no order stands in two chunks but across a chunk
+ * edge, the usual case: the orders of adjacent edges with one id. The
+ * merge starts with these while findSpreadIds runs beside it.
+ */
+export function guessSpreadIds(chunks: AcceptedChunk[]): SpreadIds {
+  const spread: SpreadIds = new Map();
+  for (let i = 1; i < chunks.length; i++) {
+    const before = chunks[i - 1].edges.at(-1);
+    const after = chunks[i].edges[0];
+    if (!before || !after || before.facts.key !== after.facts.key) continue;
+    addPlace(spread, chunks[i - 1].index, before.order);
+    addPlace(spread, chunks[i].index, after.order);
+  }
+  return spread;
+}
+
+/** Whether two sets of spread ids are the same. */
+export function sameSpreadIds(one: SpreadIds, other: SpreadIds): boolean {
+  if (one.size !== other.size) return false;
+  for (const [chunk, orders] of one) {
+    const others = other.get(chunk);
+    if (others?.size !== orders.size) return false;
+    for (const order of orders) if (!others.has(order)) return false;
+  }
+  return true;
+}
+
+/** Spread ids as a flat list of chunk and order numbers, for a message. */
+export function spreadPlaces(spread: SpreadIds): number[] {
+  const places: number[] = [];
+  for (const [chunk, orders] of spread) {
+    for (const order of orders) places.push(chunk, order);
+  }
+  return places;
+}
+
+/** The spread ids of a spreadPlaces() list. */
+export function spreadIdsOf(places: number[]): SpreadIds {
+  const spread: SpreadIds = new Map();
+  for (let at = 0; at < places.length; at += 2) {
+    addPlace(spread, places[at], places[at + 1]);
+  }
+  return spread;
+}
+
+function addPlace(spread: SpreadIds, chunk: number, order: number): void {
+  let orders = spread.get(chunk);
+  if (!orders) spread.set(chunk, (orders = new Set()));
+  orders.add(order);
 }

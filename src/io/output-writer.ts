@@ -1,6 +1,6 @@
 // Buffered writes to a file descriptor, in blocks, so that a merge writing
 // millions of short pieces makes few system calls.
-import { writeSync } from 'node:fs';
+import { ftruncateSync, writeSync } from 'node:fs';
 import { ioError } from '../errors.js';
 
 const BLOCK_BYTES = 1 << 20;
@@ -16,6 +16,8 @@ export class OutputWriter {
   readonly #target: string;
   #pending: Array<string | Uint8Array> = [];
   #pendingBytes = 0;
+  /** Bytes in the file: where the next block goes. */
+  #position = 0;
 
   constructor(fd: number, target: string) {
     this.#fd = fd;
@@ -45,13 +47,33 @@ export class OutputWriter {
     this.#writeAll(block);
   }
 
+  /** Writes what is pending; returns where the file then ends. */
+  mark(): number {
+    this.flush();
+    return this.#position;
+  }
+
+  /** Forgets what was written after `mark` (an answer of mark()). */
+  rewind(mark: number): void {
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    try {
+      ftruncateSync(this.#fd, mark);
+    } catch (error) {
+      throw ioError(this.#target, error);
+    }
+    this.#position = mark;
+  }
+
   #writeAll(bytes: Uint8Array): void {
     try {
       for (let done = 0; done < bytes.length;) {
-        done += writeSync(this.#fd, bytes, done, bytes.length - done);
+        const at = this.#position + done;
+        done += writeSync(this.#fd, bytes, done, bytes.length - done, at);
       }
     } catch (error) {
       throw ioError(this.#target, error);
     }
+    this.#position += bytes.length;
   }
 }

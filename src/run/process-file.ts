@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { runChunks } from '../engine/coordinator.js';
 import { mergeChunks, type MergeResult } from '../engine/merge.js';
+import {
+  checkHere,
+  checkOnThread,
+  type SpreadIdCheck,
+} from '../engine/spread-ids-aside.js';
 import type { JobSpec } from '../engine/task.js';
 import { ExitCode, ioError } from '../errors.js';
 import { jsonLayout, readCsvLayout } from '../io/header.js';
@@ -76,6 +81,7 @@ export async function processFile(
   // runs on the way out.
   const cleanUpOnExit = () => outputs.cleanUp();
   process.once('exit', cleanUpOnExit);
+  let idCheck: SpreadIdCheck | undefined;
   try {
     const fds = outputs.openTemporaries();
     progress.start(0);
@@ -118,6 +124,13 @@ export async function processFile(
       : (options.processes ?? availableParallelism());
     const threads = inline ? 1 : (options.threads ?? DEFAULT_THREADS);
     progress.start(input.fileBytes - layout.dataStart);
+    const check = inline ? checkHere() : checkOnThread();
+    idCheck = check;
+    // The id check's thread starts when nine tenths are read: its start
+    // then overlaps the last chunks, not the merge (and not the whole run,
+    // which it would slow while both cores are busy).
+    const prepareCheckAt = 0.9 * (input.fileBytes - layout.dataStart);
+    let bytesRead = 0;
     const chain = await runChunks(job, {
       processes,
       threads,
@@ -127,12 +140,22 @@ export async function processFile(
       inputName: input.name,
       inline,
       signal,
-      onChunk: (report) => progress.add(report.end - report.start, report.rows),
+      onChunk: (report) => {
+        progress.add(report.end - report.start, report.rows);
+        bytesRead += report.end - report.start;
+        if (bytesRead >= prepareCheckAt) check.prepare();
+      },
     });
     signal.throwIfAborted();
     progress.stop();
 
-    const result = await writeOutputs(job, chain, fds, options, paths, signal);
+    const result = await writeOutputs(
+      job,
+      chain,
+      fds,
+      { options, paths, idCheck: check },
+      signal,
+    );
     if (paths.invoices === '-') await copyToStdout(outputs.invoicesTemporary);
 
     signal.throwIfAborted();
@@ -161,6 +184,7 @@ export async function processFile(
     if (!options.quiet) log(summaryText(facts, result));
     return exitCode;
   } finally {
+    idCheck?.stop();
     progress.stop();
     process.off('exit', cleanUpOnExit);
     outputs.cleanUp();
@@ -193,8 +217,11 @@ async function writeOutputs(
   job: JobSpec,
   chain: Awaited<ReturnType<typeof runChunks>>,
   fds: { invoices: number; rejects: number },
-  options: ProcessOptions,
-  paths: OutputPaths,
+  {
+    options,
+    paths,
+    idCheck,
+  }: { options: ProcessOptions; paths: OutputPaths; idCheck: SpreadIdCheck },
   signal: AbortSignal,
 ): Promise<MergeResult> {
   const invoices = new OutputWriter(
@@ -205,7 +232,14 @@ async function writeOutputs(
   try {
     if (options.outputFormat === 'csv') invoices.write(INVOICE_HEADER);
     rejects.write(REJECTS_HEADER);
-    const result = await mergeChunks(job, chain, invoices, rejects, signal);
+    const result = await mergeChunks(
+      job,
+      chain,
+      invoices,
+      rejects,
+      idCheck,
+      signal,
+    );
     invoices.flush();
     rejects.flush();
     return result;

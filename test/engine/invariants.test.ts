@@ -2,11 +2,8 @@
 // broken one is an internal error, exit 70, whatever broke it.
 import { describe, expect, it } from 'vitest';
 import { ExitCode, OrderBatchError } from '../../src/errors.js';
-import {
-  checkInvariants,
-  type MergeResult,
-  type Written,
-} from '../../src/engine/merge.js';
+import { checkInvariants, type Written } from '../../src/engine/invariants.js';
+import type { MergeResult } from '../../src/engine/merge.js';
 import { CurrencyTotals } from '../../src/orders/totals.js';
 
 // Two invoices of 5 rows in all, and 2 rejected rows: 12.34 EUR and 100 JPY.
