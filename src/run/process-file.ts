@@ -75,7 +75,7 @@ export async function processFile(
     ...(options.summary ? { summary: options.summary } : {}),
   };
   const outputs = new OutputSet(paths);
-  const progress = new Progress(!options.quiet, 'processing');
+  const progress = await Progress.create(!options.quiet, 'processing');
   outputs.lock();
   // A second signal exits at once; the clean-up is synchronous, so it still
   // runs on the way out.
