@@ -33,6 +33,12 @@ const STOP_GRACE_MS = 2000;
 const TASK_TIMEOUT_MS =
   Number(process.env.ORDER_BATCH_TEST_TASK_TIMEOUT_MS) || 10 * 60_000;
 
+// Shard processes make no TLS connection: they are forked without the
+// extra CA certificates that Node would otherwise read and parse as it
+// starts (an empty process took 50 ms to start with the system's bundle
+// named in NODE_EXTRA_CA_CERTS, 15 ms without).
+const WITHOUT_TLS_SETUP = { NODE_EXTRA_CA_CERTS: undefined };
+
 /** Processes every chunk of the input; resolves when all are accepted. */
 export async function runChunks(
   job: JobSpec,
@@ -152,7 +158,10 @@ function runOnProcesses(
         finish(internalError('shard processes keep failing to start'));
         return;
       }
-      const worker = cluster.fork({ ORDER_BATCH_PROCESS: String(forks) });
+      const worker = cluster.fork({
+        ORDER_BATCH_PROCESS: String(forks),
+        ...WITHOUT_TLS_SETUP,
+      });
       workers.add(worker);
       forwardMessages(worker);
       worker.on('message', (message: FromShard) => onMessage(worker, message));
