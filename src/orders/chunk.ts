@@ -93,7 +93,8 @@ export class ChunkProcessor {
     this.#memo.buffer = NO_BYTES;
     this.#lines.forgetBuffer();
     if (this.rules.settings.format === 'csv') {
-      this.#feedCsv(bytes, offset, atEof);
+      this.position = offset + this.#feedCsv(bytes, offset, atEof);
+      if (!this.fatal && this.position >= this.#ownedEnd) this.done = true;
     } else {
       this.#feedJson(bytes, offset, atEof);
     }
@@ -105,7 +106,10 @@ export class ChunkProcessor {
     }
   }
 
-  #feedCsv(bytes: Buffer, offset: number, atEof: boolean): void {
+  // Returns where reading stopped, in `bytes`. The caller moves `position`:
+  // code after the loop, compiled while the loop ran the first time, knew
+  // nothing of it and was thrown away when the loop ended (three times).
+  #feedCsv(bytes: Buffer, offset: number, atEof: boolean): number {
     const { delimiter, maxRecordBytes } = this.rules.settings;
     const fields = this.#fields;
     const lines = this.#lines;
@@ -143,7 +147,7 @@ export class ChunkProcessor {
       if (tooLong || (next === INCOMPLETE && atEof)) {
         const reason = tooLong ? 'record-too-long' : 'open-quote';
         this.fatal = { reason, relLine: this.newlines };
-        return;
+        return this.position - offset;
       }
       if (next === INCOMPLETE) break;
 
@@ -152,8 +156,7 @@ export class ChunkProcessor {
       this.newlines += fields.innerNewlines + (bytes[next - 1] === LF ? 1 : 0);
       pos = next;
     }
-    this.position = pos + offset;
-    if (this.position >= this.#ownedEnd) this.done = true;
+    return pos;
   }
 
   #takeCsvRecord(bytes: Buffer, offset: number, next: number): void {

@@ -30,7 +30,8 @@ export class ColumnLookup<Meaning> {
 
   readonly #column: number;
   readonly #emptyText: string;
-  readonly #meaningOf: (text: string) => Meaning;
+  readonly #known: ReadonlyMap<string, Meaning>;
+  readonly #otherwise: Meaning;
   readonly #emptyMeaning: Meaning;
   // Where the previous row's value stood, when it is kept.
   #bytes = NO_BYTES;
@@ -41,20 +42,30 @@ export class ColumnLookup<Meaning> {
 
   /**
    * Reads column `column` (-1 when the header lacks it: every value is
-   * then empty). An empty value reads as `emptyText`.
+   * then empty). An empty value reads as `emptyText`. A value means what
+   * `known` says, or `otherwise`: a map, not a function, so that the
+   * compiled code calls the same thing for every column (two functions
+   * made it deoptimize and be compiled again).
    */
   constructor(
     column: number,
     emptyText: string,
-    meaningOf: (text: string) => Meaning,
+    known: ReadonlyMap<string, Meaning>,
+    otherwise: Meaning,
   ) {
     this.#column = column;
     this.#emptyText = emptyText;
-    this.#meaningOf = meaningOf;
-    this.#emptyMeaning = meaningOf(emptyText);
+    this.#known = known;
+    this.#otherwise = otherwise;
+    this.#emptyMeaning = this.#meaningOf(emptyText);
     this.meaning = this.#emptyMeaning;
     this.text = emptyText;
-    this.#meanings = new Array<Meaning>(SLOTS).fill(this.#emptyMeaning);
+    // Filled with undefined first, so that every lookup's table holds any
+    // value (a table of numbers and one of objects made the compiled code
+    // deoptimize and be compiled again).
+    this.#meanings = new Array<Meaning>(SLOTS)
+      .fill(undefined as Meaning)
+      .fill(this.#emptyMeaning);
   }
 
   /** Forgets the previous row's value: the next row's buffer is new. */
@@ -117,5 +128,10 @@ export class ColumnLookup<Meaning> {
     this.#bytes = bytes;
     this.#start = start;
     this.#end = end;
+  }
+
+  #meaningOf(text: string): Meaning {
+    const meaning = this.#known.get(text);
+    return meaning === undefined ? this.#otherwise : meaning;
   }
 }

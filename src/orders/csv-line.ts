@@ -4,7 +4,7 @@
 // (column-lookup.ts), and a plain customer id is left as bytes (see
 // OrderPartial).
 import type { RecordFields } from '../csv/scan.js';
-import { minorDigitsOf } from '../money/currency.js';
+import { MINOR_DIGITS } from '../money/currency.js';
 import { NOT_A_DECIMAL, TOO_FINE, parseMinorUnits } from '../money/decimal.js';
 import { computeTaxMinor, type TaxRate } from '../money/tax.js';
 import { Code } from './codes.js';
@@ -73,13 +73,17 @@ export class CsvLineReader {
     this.rules = rules;
     this.#fields = fields;
     const { columns, defaultCurrency } = rules.settings;
-    this.#currencies = new ColumnLookup(
+    this.#currencies = new ColumnLookup<number | undefined>(
       columns.currency,
       defaultCurrency,
-      minorDigitsOf,
+      MINOR_DIGITS,
+      undefined,
     );
-    this.#regions = new ColumnLookup(columns.region, '', (region) =>
-      rules.rateOf(region),
+    this.#regions = new ColumnLookup(
+      columns.region,
+      '',
+      rules.regionRates,
+      rules.otherRate,
     );
     this.#starts = new Int32Array(rules.settings.fieldCount);
     this.#ends = new Int32Array(rules.settings.fieldCount);

@@ -11,7 +11,7 @@ const MIN_SLOTS = 16;
 
 /** The orders of one chunk, in the order of their first lines. */
 export class OrderIndex {
-  readonly orders: OrderPartial[] = [];
+  readonly orders: OrderPartial[] = arrayOfObjects();
   // Order number + 1 in each slot, 0 for an empty one; at most half full.
   #slots: Int32Array;
 
@@ -71,4 +71,14 @@ export class OrderIndex {
     }
     this.#slots = slots;
   }
+}
+
+// An empty array that holds objects from the start. A `[]` starts as an
+// array of small integers: the code compiled while one chunk pushed its
+// orders deoptimized at the next chunk's first push, and was compiled
+// again (three functions, once each).
+function arrayOfObjects<T extends object>(): T[] {
+  const array = [{}] as T[];
+  array.pop();
+  return array;
 }

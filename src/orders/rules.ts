@@ -52,19 +52,20 @@ export interface ChunkSettings {
 /** Settings made ready for the hot path: maps instead of lists. */
 export class Rules {
   readonly settings: ChunkSettings;
-  readonly #rates: Map<string, TaxRate> | undefined;
-  readonly #fallback: TaxRate | undefined;
+  /** The rates of the tax table's regions; empty without a table. */
+  readonly regionRates: ReadonlyMap<string, TaxRate>;
+  /** The rate of any other region: the '*' row's, or --tax-rate. */
+  readonly otherRate: TaxRate | undefined;
 
   constructor(settings: ChunkSettings) {
     this.settings = settings;
     const table = settings.tax.table;
-    this.#rates = table ? new Map(table) : undefined;
-    this.#fallback = table ? this.#rates?.get('*') : settings.tax.rate;
+    this.regionRates = new Map(table ?? []);
+    this.otherRate = table ? this.regionRates.get('*') : settings.tax.rate;
   }
 
   /** The rate for a region, or undefined when the tax table lacks it. */
   rateOf(region: string): TaxRate | undefined {
-    if (!this.#rates) return this.settings.tax.rate;
-    return this.#rates.get(region) ?? this.#fallback;
+    return this.regionRates.get(region) ?? this.otherRate;
   }
 }

@@ -6,10 +6,15 @@ import { describe, expect, test } from 'vitest';
 import { RecordFields, scanRecord } from '../../src/csv/scan.js';
 import { ColumnLookup } from '../../src/orders/column-lookup.js';
 
-// Reads column 1 of each line; the meaning of a value is its length, so
-// that a meaning kept for the wrong value shows.
+// The meaning of a known value names it, so that a meaning kept for the
+// wrong value shows; any other value means 'other'.
+const KNOWN = ['DEF', 'EUR', 'USD', 'FR', 'GB', 'EU"R', 'Ü', 'R7', 'R149'];
+const MEANINGS = new Map(KNOWN.map((text) => [text, `${text}:known`]));
+const meaningOf = (text: string) => MEANINGS.get(text) ?? 'other';
+
+// Reads column 1 of each line.
 function readAll(lines: string[], buffers: 'one' | 'each' | 'refilled') {
-  const lookup = new ColumnLookup(1, 'DEF', (text) => `${text}:${text.length}`);
+  const lookup = new ColumnLookup(1, 'DEF', MEANINGS, 'other');
   const fields = new RecordFields();
   const shared = Buffer.alloc(64 * 1024);
   const seen: Array<[string, string]> = [];
@@ -41,7 +46,7 @@ function expected(line: string): [string, string] {
     ? field.slice(1, -1).replaceAll('""', '"')
     : field;
   const text = unquoted.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '') || 'DEF';
-  return [text, `${text}:${text.length}`];
+  return [text, meaningOf(text)];
 }
 
 describe('ColumnLookup', () => {
@@ -73,7 +78,7 @@ describe('ColumnLookup', () => {
   });
 
   test('a column the header lacks reads as the empty value', () => {
-    const lookup = new ColumnLookup(-1, 'USD', (text) => text.length);
+    const lookup = new ColumnLookup(-1, 'USD', new Map([['USD', 3]]), 0);
     const fields = new RecordFields();
     const bytes = Buffer.from('a,b\n');
     scanRecord(bytes, 0, bytes.length, 0x2c, true, fields);
