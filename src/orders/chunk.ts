@@ -1,9 +1,9 @@
 // Reads the records of one chunk into orders (their stretches in this
-// chunk), a row table and runs; settle-chunk.ts settles them. No I/O: the
-// caller feeds the bytes. This is the hot path, kept whole on purpose: one
-// loop per format, with the previous row's order reused when the key bytes
-// repeat (the rows of an order are usually adjacent). The values of a CSV
-// line are read in csv-line.ts.
+// chunk), a row table and runs (chunk-records.ts); settle-chunk.ts settles
+// them. No I/O: the caller feeds the bytes. The CSV loop is the hot path,
+// with the previous row's order reused when the key bytes repeat (the rows
+// of an order are usually adjacent); the values of a CSV line are read in
+// csv-line.ts, JSON lines in json-chunk.ts.
 import { isUtf8 } from 'node:buffer';
 import { RecordFields, INCOMPLETE, scanRecord } from '../csv/scan.js';
 import { Code } from './codes.js';
@@ -14,16 +14,14 @@ import {
   trimEnd,
   trimStart,
 } from './fields.js';
+import { ChunkRecords } from './chunk-records.js';
 import { CsvLineReader, NOT_PLAIN } from './csv-line.js';
-import { readJsonOrder } from './json-order.js';
-import { OrderIndex } from './order-index.js';
+import { JsonLines } from './json-chunk.js';
 import type { OrderPartial } from './partial.js';
-import { RowTable, RunList } from './row-table.js';
-import { Utf8Check } from './utf8-check.js';
+import type { RowTable, RunList } from './row-table.js';
 import type { Rules } from './rules.js';
 
 const LF = 0x0a;
-const CR = 0x0d;
 // The order index is sized at once for an order every 120 bytes (records
 // of the benchmark files average 48, orders have about 3 lines), capped so
 // that a huge chunk grows it as it goes.
@@ -45,26 +43,33 @@ export class ChunkProcessor {
   readonly rules: Rules;
   /** The chunk's orders, in the order of their first lines. */
   get orders(): OrderPartial[] {
-    return this.#index.orders;
+    return this.#book.index.orders;
   }
   /** The records with codes of their own (see row-table.ts). */
-  readonly rows = new RowTable();
-  readonly runs = new RunList();
+  get rows(): RowTable {
+    return this.#book.rows;
+  }
+  get runs(): RunList {
+    return this.#book.runs;
+  }
   /** Records read, blank lines aside. */
-  records = 0;
+  get records(): number {
+    return this.#book.records;
+  }
   /** Line ends read so far: the next record's line, from 0. */
-  newlines = 0;
+  get newlines(): number {
+    return this.#book.newlines;
+  }
   /** Absolute position of the next record to read. */
   position: number;
   done = false;
   fatal: ChunkFatal | undefined;
 
   readonly #ownedEnd: number;
-  readonly #index: OrderIndex;
+  readonly #book: ChunkRecords;
   readonly #fields = sharedFields;
   readonly #lines: CsvLineReader;
-  #runOrder = -1;
-  #skippingLongLine = false;
+  readonly #json: JsonLines | undefined;
   // The previous valid CSV row, whose values the next row may share.
   #memo = { buffer: NO_BYTES, keyStart: 0, keyEnd: 0 };
   #memoOrder: OrderPartial | undefined;
@@ -76,9 +81,12 @@ export class ChunkProcessor {
     this.position = start;
     this.#ownedEnd = ownedEnd;
     this.done = start >= ownedEnd;
-    this.#index = new OrderIndex(
+    const jsonLines = rules.settings.format === 'jsonl';
+    this.#book = new ChunkRecords(
       Math.min((ownedEnd - start) / BYTES_PER_ORDER_GUESS, MAX_FIRST_ORDERS),
+      jsonLines,
     );
+    this.#json = jsonLines ? new JsonLines(rules, this.#book) : undefined;
   }
 
   /**
@@ -96,7 +104,13 @@ export class ChunkProcessor {
       this.position = offset + this.#feedCsv(bytes, offset, atEof);
       if (!this.fatal && this.position >= this.#ownedEnd) this.done = true;
     } else {
-      this.#feedJson(bytes, offset, atEof);
+      const json = this.#json!;
+      const from = this.position - offset;
+      this.position =
+        offset + json.read(bytes, offset, atEof, from, this.#ownedEnd);
+      if (this.position >= this.#ownedEnd && !json.skippingLongLine) {
+        this.done = true;
+      }
     }
     if (atEof && !this.fatal && this.position >= offset + bytes.length) {
       this.done = true;
@@ -113,11 +127,12 @@ export class ChunkProcessor {
     const { delimiter, maxRecordBytes } = this.rules.settings;
     const fields = this.#fields;
     const lines = this.#lines;
+    const book = this.#book;
     let pos = this.position - offset;
     while (pos + offset < this.#ownedEnd && pos < bytes.length) {
       const plainEnd = lines.readPlain(bytes, pos);
       if (plainEnd !== NOT_PLAIN) {
-        this.records++;
+        book.records++;
         const order = this.#orderAt(
           bytes,
           lines.plainKeyStart,
@@ -126,8 +141,8 @@ export class ChunkProcessor {
           true,
         );
         lines.countPlain(bytes, order);
-        this.#addRow(offset + pos, offset + plainEnd, order.index, Code.none);
-        this.newlines++;
+        book.addRow(offset + pos, offset + plainEnd, order.index, Code.none);
+        book.newlines++;
         pos = plainEnd;
         continue;
       }
@@ -146,14 +161,14 @@ export class ChunkProcessor {
           : fields.recordEnd - pos > maxRecordBytes;
       if (tooLong || (next === INCOMPLETE && atEof)) {
         const reason = tooLong ? 'record-too-long' : 'open-quote';
-        this.fatal = { reason, relLine: this.newlines };
+        this.fatal = { reason, relLine: book.newlines };
         return this.position - offset;
       }
       if (next === INCOMPLETE) break;
 
       const blank = fields.count === 1 && fields.recordEnd === pos;
       if (!blank) this.#takeCsvRecord(bytes, offset, next);
-      this.newlines += fields.innerNewlines + (bytes[next - 1] === LF ? 1 : 0);
+      book.newlines += fields.innerNewlines + (bytes[next - 1] === LF ? 1 : 0);
       pos = next;
     }
     return pos;
@@ -162,9 +177,10 @@ export class ChunkProcessor {
   #takeCsvRecord(bytes: Buffer, offset: number, next: number): void {
     const { columns, fieldCount } = this.rules.settings;
     const f = this.#fields;
+    const book = this.#book;
     const start = offset + f.recordStart;
     const end = offset + next;
-    this.records++;
+    book.records++;
 
     if (f.count !== fieldCount || f.strayQuote) {
       const why = f.strayQuote
@@ -172,7 +188,7 @@ export class ChunkProcessor {
         : `record has ${f.count} fields, the header ${fieldCount}`;
       const key =
         columns.orderId < f.count ? this.#text(bytes, columns.orderId) : '';
-      this.#reject(start, end, key, Code.malformedRow, why);
+      book.reject(start, end, key, Code.malformedRow, why);
       return;
     }
     const ascii = !f.highBit;
@@ -181,7 +197,7 @@ export class ChunkProcessor {
       const keyEnd = f.ends[columns.orderId];
       const keyValid = isUtf8(bytes.subarray(keyStart, keyEnd));
       const key = keyValid ? this.#text(bytes, columns.orderId) : '';
-      this.#reject(
+      book.reject(
         start,
         end,
         key,
@@ -198,7 +214,7 @@ export class ChunkProcessor {
     );
     const keyEnd = trimEnd(bytes, keyStart, f.ends[columns.orderId]);
     if (keyStart === keyEnd) {
-      this.#reject(start, end, '', Code.missingField, 'order_id is empty');
+      book.reject(start, end, '', Code.missingField, 'order_id is empty');
       return;
     }
     const order = this.#orderAt(
@@ -209,10 +225,10 @@ export class ChunkProcessor {
       ascii,
     );
     const code = this.#lines.check(bytes, order, ascii);
-    const row = this.#addRow(start, end, order.index, code);
+    const row = book.addRow(start, end, order.index, code);
     if (code === Code.none) return;
     order.badRows++;
-    if (this.#lines.detail) this.rows.details.set(row, this.#lines.detail);
+    if (this.#lines.detail) book.rows.details.set(row, this.#lines.detail);
   }
 
   // Finds the order of the key bytes, reusing the previous row's order
@@ -235,8 +251,10 @@ export class ChunkProcessor {
     }
     const order =
       ascii && !escaped
-        ? this.#index.atAscii(bytes, keyStart, keyEnd)
-        : this.#index.at(decodeText(bytes, keyStart, keyEnd, escaped, ascii));
+        ? this.#book.index.atAscii(bytes, keyStart, keyEnd)
+        : this.#book.index.at(
+            decodeText(bytes, keyStart, keyEnd, escaped, ascii),
+          );
     memo.buffer = escaped ? NO_BYTES : bytes;
     memo.keyStart = keyStart;
     memo.keyEnd = keyEnd;
@@ -249,159 +267,5 @@ export class ChunkProcessor {
     const start = trimStart(bytes, f.starts[column], f.ends[column]);
     const end = trimEnd(bytes, start, f.ends[column]);
     return decodeText(bytes, start, end, f.escaped[column] === 1, false);
-  }
-
-  #feedJson(bytes: Buffer, offset: number, atEof: boolean): void {
-    const { maxRecordBytes } = this.rules.settings;
-    let pos = this.position - offset;
-    // An over-long line being skipped may run past the chunk's end.
-    while (
-      (pos + offset < this.#ownedEnd || this.#skippingLongLine) &&
-      pos < bytes.length
-    ) {
-      const lf = bytes.indexOf(LF, pos);
-      const lineEnd = lf < 0 ? bytes.length : lf;
-      if (this.#skippingLongLine) {
-        // The rest of an over-long line, already rejected: skip it, only
-        // checking its encoding, since invalid_encoding comes first.
-        this.#longLine.check(bytes.subarray(pos, lineEnd), lf >= 0 || atEof);
-        pos = lf < 0 ? bytes.length : lf + 1;
-        if (lf >= 0 || atEof) {
-          this.#skippingLongLine = false;
-          this.#endLongLine(offset + pos);
-          if (lf >= 0) this.newlines++;
-        }
-        continue;
-      }
-      const complete = lf >= 0 || atEof;
-      // An unfinished line may end in the CR of its CRLF: allow one byte.
-      if (!complete && lineEnd - pos <= maxRecordBytes + 1) break;
-
-      const next = lf < 0 ? bytes.length : lf + 1;
-      const contentEnd =
-        complete && lineEnd > pos && bytes[lineEnd - 1] === CR
-          ? lineEnd - 1
-          : lineEnd;
-      if (contentEnd - pos > maxRecordBytes) {
-        this.records++;
-        this.#reject(
-          offset + pos,
-          offset + next,
-          '',
-          Code.recordTooLong,
-          `line is longer than --max-record-size (${maxRecordBytes} bytes)`,
-        );
-        this.#skippingLongLine = lf < 0 && !atEof;
-        this.#longLine = new Utf8Check();
-        this.#longLine.check(
-          bytes.subarray(pos, contentEnd),
-          !this.#skippingLongLine,
-        );
-        if (!this.#skippingLongLine) this.#endLongLine(offset + next);
-      } else if (contentEnd > pos) {
-        this.#takeJsonLine(bytes, offset, pos, contentEnd, next);
-      }
-      if (lf >= 0) this.newlines++;
-      pos = next;
-    }
-    this.position = pos + offset;
-    if (this.position >= this.#ownedEnd && !this.#skippingLongLine)
-      this.done = true;
-  }
-
-  #longLine = new Utf8Check();
-
-  // An over-long line is read to its end: it is invalid_encoding rather
-  // than record_too_long when any of its bytes is not UTF-8.
-  #endLongLine(end: number): void {
-    const row = this.rows.length - 1;
-    this.rows.end[row] = end;
-    if (this.#longLine.valid) return;
-    this.rows.code[row] = Code.invalidEncoding;
-    this.rows.details.set(row, ['', 'line is not valid UTF-8']);
-  }
-
-  #takeJsonLine(
-    bytes: Buffer,
-    offset: number,
-    pos: number,
-    contentEnd: number,
-    next: number,
-  ): void {
-    const start = offset + pos;
-    const end = offset + next;
-    this.records++;
-    const line = bytes.subarray(pos, contentEnd);
-    if (!isUtf8(line)) {
-      this.#reject(
-        start,
-        end,
-        '',
-        Code.invalidEncoding,
-        'line is not valid UTF-8',
-      );
-      return;
-    }
-    const read = readJsonOrder(line.toString('utf8'), this.rules);
-    if (!('lines' in read)) {
-      this.#reject(start, end, read.key, read.code, read.message);
-      return;
-    }
-
-    const order = this.#index.at(read.key);
-    order.jsonLines++;
-    if (order.jsonLines === 1) {
-      order.itemCode = read.code;
-      if (read.code === Code.none && read.rate) {
-        order.noteCustomer(read.customerId);
-        order.addLines(
-          read.currency,
-          read.region,
-          read.minorDigits,
-          read.rate,
-          read.lines,
-          read.quantity,
-          read.subtotalMinor,
-          read.lineTaxMinor,
-        );
-      }
-    }
-    const row = this.#addRow(start, end, order.index, read.code);
-    if (read.code !== Code.none)
-      this.rows.details.set(row, [read.key, read.message]);
-  }
-
-  // A record with a code of its own. It belongs to an order when its order
-  // id could be read: that order is then rejected too.
-  #reject(
-    start: number,
-    end: number,
-    key: string,
-    code: number,
-    message: string,
-  ): void {
-    const order = key ? this.#index.at(key) : undefined;
-    if (order) order.badRows++;
-    // A JSON line with an id counts toward that id's duplicates even when it
-    // is no order itself (invalid_order): the id still stands on it.
-    if (order && this.rules.settings.format === 'jsonl') order.jsonLines++;
-    const row = this.#addRow(start, end, order ? order.index : -1, code);
-    this.rows.details.set(row, [key, message]);
-  }
-
-  // Notes a record in the runs, and in the rows when it has a code; returns
-  // its row then.
-  #addRow(start: number, end: number, order: number, code: number): number {
-    const row =
-      code === Code.none
-        ? -1
-        : this.rows.add(start, end, this.newlines, order, code);
-    if (order >= 0 && order === this.#runOrder) {
-      this.runs.extendLast(end);
-    } else if (order >= 0) {
-      this.runs.add(order, start, end, this.newlines);
-    }
-    this.#runOrder = order;
-    return row;
   }
 }
