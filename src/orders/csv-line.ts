@@ -12,7 +12,9 @@ import { ColumnLookup } from './column-lookup.js';
 import {
   MAX_QUANTITY,
   decodeText,
+  isBare,
   parseQuantity,
+  skipText,
   trimEnd,
   trimStart,
 } from './fields.js';
@@ -21,36 +23,9 @@ import type { Rules } from './rules.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
-const QUOTE = 0x22;
-const SPACE = 0x20;
 
 /** readPlain's answer for a record the general path must read. */
 export const NOT_PLAIN = -1;
-
-// The end of the printable ASCII text from `pos` on: the first byte that is
-// a control, a quote, not ASCII, or the delimiter. A loop with no call in
-// it, so that the compiler keeps its values in registers.
-function skipText(
-  bytes: Uint8Array,
-  pos: number,
-  end: number,
-  delimiter: number,
-): number {
-  let p = pos;
-  while (p < end) {
-    const byte = bytes[p];
-    if (byte < SPACE || byte === QUOTE || byte >= 0x80 || byte === delimiter) {
-      break;
-    }
-    p++;
-  }
-  return p;
-}
-
-// Whether [start, end) is not empty and has no space at either end.
-function isBare(bytes: Uint8Array, start: number, end: number): boolean {
-  return start < end && bytes[start] !== SPACE && bytes[end - 1] !== SPACE;
-}
 
 /** Checks CSV lines against the rules; one reader serves a whole chunk. */
 export class CsvLineReader {
