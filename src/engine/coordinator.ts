@@ -6,7 +6,6 @@ import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { inputChanged, internalError, isInputChanged } from '../errors.js';
 import { ChunkChain } from './chain.js';
-import { runChunk } from './run-chunk.js';
 import type { FromShard, ToShard } from './shard-process.js';
 import { ShardQueue, type Shard } from './shard-queue.js';
 import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
@@ -92,6 +91,9 @@ async function runInline(
   chain: ChunkChain,
   options: EngineOptions,
 ): Promise<void> {
+  // Loaded here only: a run on shard processes never needs it in the
+  // primary, which then forks them sooner.
+  const { runChunk } = await import('./run-chunk.js');
   const queue = [...tasks];
   let yieldedMs = Date.now();
   while (queue.length > 0) {

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { runChunks } from '../engine/coordinator.js';
-import { mergeChunks, type MergeResult } from '../engine/merge.js';
+import type { MergeResult } from '../engine/merge.js';
 import {
   checkHere,
   checkOnThread,
@@ -131,6 +131,9 @@ export async function processFile(
     // which it would slow while both cores are busy).
     const prepareCheckAt = 0.9 * (input.fileBytes - layout.dataStart);
     let bytesRead = 0;
+    // The merge's code loads while the chunks are read rather than before
+    // the shard processes are forked; writeOutputs then finds it loaded.
+    import('../engine/merge.js').catch(() => undefined);
     const chain = await runChunks(job, {
       processes,
       threads,
@@ -232,6 +235,7 @@ async function writeOutputs(
   try {
     if (options.outputFormat === 'csv') invoices.write(INVOICE_HEADER);
     rejects.write(REJECTS_HEADER);
+    const { mergeChunks } = await import('../engine/merge.js');
     const result = await mergeChunks(
       job,
       chain,
