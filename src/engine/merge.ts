@@ -50,25 +50,26 @@ export async function mergeChunks(
 ): Promise<MergeResult> {
   const rules = new Rules(job.settings);
   const fd = openSync(job.inputPath, 'r');
-  check.begin(chain.accepted);
   try {
+    check.begin(chain.accepted);
     const readRecord = (start: number, end: number) =>
       readAt(fd, start, end - start);
-    const outputs = {
-      invoices,
-      rejects,
-      marks: [invoices.mark(), rejects.mark()],
-    };
+    const outputs = { invoices, rejects };
+    const marks = [invoices.mark(), rejects.mark()];
     const merge = (spreadIds: SpreadIds) =>
       writeMerged(chain, spreadIds, rules, readRecord, outputs, signal);
-    // The outputs are written from a guess while the ids are checked, and
-    // written again in the rare run that the check proves it wrong.
-    const guess = guessSpreadIds(chain.accepted);
+    const wait = () => pause(signal);
+    // Beside a thread, the outputs are written from a guess while the ids
+    // are checked, and written again in the rare run that the check proves
+    // the guess wrong (an order apart from the rest of its lines, or two
+    // ids of one hash in different chunks).
+    const known = check.aside ? undefined : await check.result(wait);
+    const guess = known ?? guessSpreadIds(chain.accepted);
     let merged = await merge(guess);
-    const spreadIds = await check.result(() => pause(signal));
+    const spreadIds = known ?? (await check.result(wait));
     if (!sameSpreadIds(spreadIds, guess)) {
-      invoices.rewind(outputs.marks[0]);
-      rejects.rewind(outputs.marks[1]);
+      invoices.rewind(marks[0]);
+      rejects.rewind(marks[1]);
       merged = await merge(spreadIds);
     }
     if (loseAnInvoice) merged.written.invoices--;

@@ -5,6 +5,7 @@
 // about 0.3 s to 0.2 s. Should the thread fail, the check runs on the
 // caller's thread.
 import { Worker } from 'node:worker_threads';
+import { log } from '../log.js';
 import type { AcceptedChunk } from './chain.js';
 import {
   findSpreadIds,
@@ -15,6 +16,8 @@ import {
 
 /** A check of the spread ids of a run's chunks, once all are in. */
 export interface SpreadIdCheck {
+  /** Whether the check runs beside the caller, on a thread. */
+  readonly aside: boolean;
   /** Gets ready, so that begin() waits for nothing: starts the thread. */
   prepare(): void;
   /** Starts checking the ids of `chunks`, the accepted chunks in order. */
@@ -22,7 +25,7 @@ export interface SpreadIdCheck {
   /** The spread ids; `pause` runs between groups found on this thread. */
   result(pause: () => Promise<void>): Promise<SpreadIds>;
   /** Ends the thread, if there is one. */
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 /** A check on a thread of its own, started by prepare() or begin(). */
@@ -38,11 +41,15 @@ export function checkOnThread(): SpreadIdCheck {
     const started = thread;
     answer = new Promise((resolve) => {
       started.once('message', resolve);
-      started.once('error', () => resolve(undefined));
+      started.once('error', (error) => {
+        debugLog(`id check thread failed: ${error.message}`);
+        resolve(undefined);
+      });
       started.once('exit', () => resolve(undefined));
     });
   };
   return {
+    aside: true,
     prepare,
     begin(chunks) {
       prepare();
@@ -54,7 +61,9 @@ export function checkOnThread(): SpreadIdCheck {
       const places = await answer;
       return places ? spreadIdsOf(places) : findSpreadIds(sources, pause);
     },
-    stop: () => void thread?.terminate(),
+    async stop() {
+      await thread?.terminate();
+    },
   };
 }
 
@@ -62,13 +71,19 @@ export function checkOnThread(): SpreadIdCheck {
 export function checkHere(): SpreadIdCheck {
   let sources: IdSource[] = [];
   return {
+    aside: false,
     prepare: () => undefined,
     begin(chunks) {
       sources = chunks;
     },
     result: (pause) => findSpreadIds(sources, pause),
-    stop: () => undefined,
+    stop: async () => undefined,
   };
+}
+
+// A failed thread costs only time: its cause is told with ORDER_BATCH_DEBUG.
+function debugLog(message: string): void {
+  if (process.env.ORDER_BATCH_DEBUG) log(message);
 }
 
 // What the thread needs of a chunk, as plain data.

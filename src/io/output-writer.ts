@@ -1,5 +1,7 @@
 // Buffered writes to a file descriptor, in blocks, so that a merge writing
-// millions of short pieces makes few system calls.
+// millions of short pieces makes few system calls. The writer owns a file
+// opened for it from its start (always a regular temporary file): it
+// writes at positions of its own, so that it can go back to a mark.
 import { ftruncateSync, writeSync } from 'node:fs';
 import { ioError } from '../errors.js';
 

@@ -15,7 +15,8 @@ import {
   trimStart,
 } from './fields.js';
 
-// Longer values are not kept: they are no currency or region code.
+// Longer values are read each time, not kept: currency codes and the
+// usual region codes are short.
 const KEPT_MAX_BYTES = 32;
 // Recent values, direct-mapped by a hash of their bytes: a clash only
 // makes the string again.

@@ -65,12 +65,12 @@ export class CsvLineReader {
   }
 
   /**
-   * Reads the record at `pos` if it is plain and good: printable ASCII with
-   * no quote, as many fields as the header, an order id, quantity and
-   * price without spaces around them, and every value valid. Returns the
-   * position after its line end, or NOT_PLAIN, for the general path
-   * (scanRecord, then check) to read it. Most records are plain: one pass
-   * over their bytes and no checks for quotes, encodings or rejects.
+   * Reads the record at `pos` if it is plain and good: bytes from the space
+   * to 0x7f but the quote, as many fields as the header, an order id,
+   * quantity and price without spaces around them, and every value valid.
+   * Returns the position after its line end, or NOT_PLAIN, for the general
+   * path (scanRecord, then check) to read it. Most records are plain: one
+   * pass over their bytes and no checks for quotes, encodings or rejects.
    */
   readPlain(bytes: Buffer, pos: number): number {
     const { delimiter, fieldCount, columns, maxRecordBytes } =

@@ -97,8 +97,8 @@ export function equalsAscii(
 }
 
 /**
- * The end of the printable ASCII text from `pos` on: the first byte that is
- * a control, a quote, not ASCII, or the delimiter. A loop with no call in
+ * The end of the plain text from `pos` on: the first byte below the space,
+ * a quote, a byte of 0x80 or more, or the delimiter. A loop with no call in
  * it, so that the compiler keeps its values in registers.
  */
 export function skipText(

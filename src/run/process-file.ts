@@ -124,8 +124,7 @@ export async function processFile(
       : (options.processes ?? availableParallelism());
     const threads = inline ? 1 : (options.threads ?? DEFAULT_THREADS);
     progress.start(input.fileBytes - layout.dataStart);
-    const check = inline ? checkHere() : checkOnThread();
-    idCheck = check;
+    const check = (idCheck = inline ? checkHere() : checkOnThread());
     // The id check's thread starts when nine tenths are read: its start
     // then overlaps the last chunks, not the merge (and not the whole run,
     // which it would slow while both cores are busy).
@@ -187,7 +186,7 @@ export async function processFile(
     if (!options.quiet) log(summaryText(facts, result));
     return exitCode;
   } finally {
-    idCheck?.stop();
+    await idCheck?.stop();
     progress.stop();
     process.off('exit', cleanUpOnExit);
     outputs.cleanUp();

@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
 import { parseTaxRate } from '../../src/money/tax.js';
+import { RecordFields } from '../../src/csv/scan.js';
 import { ChunkProcessor } from '../../src/orders/chunk.js';
+import { CsvLineReader, NOT_PLAIN } from '../../src/orders/csv-line.js';
 import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
 import { settleChunk } from '../../src/orders/settle-chunk.js';
 import { CSV_SETTINGS } from './settings.js';
@@ -103,5 +105,51 @@ describe('the plain path', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('readPlain', () => {
+  // The property above holds even if no record took the fast path: these
+  // say which records do.
+  const reader = () => {
+    const rules = new Rules(settingsFor(false, false));
+    return new CsvLineReader(rules, new RecordFields());
+  };
+
+  test('takes a plain record, LF or CRLF, and says where it ends', () => {
+    const bytes = Buffer.from('A,C1,EUR,FR,2,1.50\nB,C2,,,1,3\r\nX');
+    const lines = reader();
+    expect(lines.readPlain(bytes, 0)).toBe(19);
+    expect([lines.plainKeyStart, lines.plainKeyEnd]).toEqual([0, 1]);
+    expect(lines.readPlain(bytes, 19)).toBe(bytes.length - 1);
+  });
+
+  test('leaves every other record to the general path', () => {
+    const others = [
+      '"A",C1,EUR,FR,2,1.50\n', // a quote
+      'A,C1,EUR,FR,2,1.50', // no line end in the bytes
+      'A,C1,EUR,FR,2\n', // a field short
+      'A,C1,EUR,FR,2,1.50,x\n', // a field too many
+      ' A,C1,EUR,FR,2,1.50\n', // a space around the id
+      'A,C1,EUR,FR,2\t,1.50\n', // a tab
+      'A,C1,EUR,FR,0,1.50\n', // a bad quantity
+      'A,C1,EUR,FR,2,1.555\n', // a price finer than the currency
+      'A,C1,ZZZ,FR,2,1.50\n', // no such currency
+      'A,Ü,EUR,FR,2,1.50\n', // not ASCII
+      'A,C1,EUR,FR,2,1.50\rx\n', // a lone CR
+    ];
+    for (const record of others) {
+      expect(reader().readPlain(Buffer.from(record), 0)).toBe(NOT_PLAIN);
+    }
+  });
+
+  test('leaves a record longer than maxRecordBytes to the general path', () => {
+    const record = Buffer.from('A,C1,EUR,FR,2,1.50\r\n'); // 18 bytes + CRLF
+    const limited = (maxRecordBytes: number) => {
+      const settings = { ...settingsFor(false, false), maxRecordBytes };
+      return new CsvLineReader(new Rules(settings), new RecordFields());
+    };
+    expect(limited(18).readPlain(record, 0)).toBe(record.length);
+    expect(limited(17).readPlain(record, 0)).toBe(NOT_PLAIN);
   });
 });
