@@ -3,7 +3,7 @@
 // path: currencies and regions are looked up from their bytes
 // (column-lookup.ts), and a plain customer id is left as bytes (see
 // OrderPartial).
-import type { RecordFields } from '../csv/scan.js';
+import { skipText, type RecordFields } from '../csv/scan.js';
 import { MINOR_DIGITS } from '../money/currency.js';
 import { NOT_A_DECIMAL, TOO_FINE, parseMinorUnits } from '../money/decimal.js';
 import { computeTaxMinor, type TaxRate } from '../money/tax.js';
@@ -14,7 +14,6 @@ import {
   decodeText,
   isBare,
   parseQuantity,
-  skipText,
   trimEnd,
   trimStart,
 } from './fields.js';

@@ -2,7 +2,6 @@
 // general CSV parser makes: the hot path of a chunk.
 
 const SPACE = 0x20;
-const QUOTE = 0x22;
 const TAB = 0x09;
 const ZERO = 0x30;
 const NINE = 0x39;
@@ -94,28 +93,6 @@ export function equalsAscii(
     if (text.charCodeAt(i) !== bytes[start + i]) return false;
   }
   return true;
-}
-
-/**
- * The end of the plain text from `pos` on: the first byte below the space,
- * a quote, a byte of 0x80 or more, or the delimiter. A loop with no call in
- * it, so that the compiler keeps its values in registers.
- */
-export function skipText(
-  bytes: Uint8Array,
-  pos: number,
-  end: number,
-  delimiter: number,
-): number {
-  let p = pos;
-  while (p < end) {
-    const byte = bytes[p];
-    if (byte < SPACE || byte === QUOTE || byte >= 0x80 || byte === delimiter) {
-      break;
-    }
-    p++;
-  }
-  return p;
 }
 
 /** Whether [start, end) is not empty and has no space at either end. */
