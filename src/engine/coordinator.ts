@@ -165,6 +165,9 @@ function runOnProcesses(
         ...WITHOUT_TLS_SETUP,
       });
       workers.add(worker);
+      // A message sent to a process that has just died fails (EPIPE) before
+      // its 'exit' comes; that 'exit' then hands its shards out again.
+      worker.on('error', () => undefined);
       forwardMessages(worker);
       worker.on('message', (message: FromShard) => onMessage(worker, message));
       worker.on('exit', (code, signal) =>
