@@ -142,15 +142,21 @@ export class CsvLineReader {
     } else {
       order.noteCustomer('');
     }
+    this.#addLine(order, this.#quantity, this.#priceMinor);
+  }
+
+  // Counts a good line into its order, whose customer was just noted, in
+  // the currency and region just read.
+  #addLine(order: OrderPartial, quantity: number, priceMinor: number): void {
     const rate = this.#regions.meaning!;
-    const amountMinor = this.#quantity * this.#priceMinor;
+    const amountMinor = quantity * priceMinor;
     order.addLines(
       this.#currencies.text,
       this.#regions.text,
       this.#currencies.meaning!,
       rate,
       1,
-      this.#quantity,
+      quantity,
       amountMinor,
       this.#lineTax(amountMinor, rate),
     );
@@ -229,8 +235,6 @@ export class CsvLineReader {
       );
     }
 
-    const amountMinor = quantity * priceMinor;
-    const lineTaxMinor = this.#lineTax(amountMinor, rate);
     // A plain ASCII customer is kept as where its bytes are: unlike
     // currencies and regions, it seldom repeats from one order to the next.
     const customer = columns.customerId;
@@ -241,16 +245,7 @@ export class CsvLineReader {
     } else {
       order.noteCustomer(this.#text(bytes, customer, ascii));
     }
-    order.addLines(
-      currency,
-      region,
-      minorDigits,
-      rate,
-      1,
-      quantity,
-      amountMinor,
-      lineTaxMinor,
-    );
+    this.#addLine(order, quantity, priceMinor);
     return Code.none;
   }
 
