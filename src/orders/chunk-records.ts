@@ -11,7 +11,7 @@ export class ChunkRecords {
   readonly index: OrderIndex;
   /** The records with codes of their own (see row-table.ts). */
   readonly rows = new RowTable();
-  readonly runs = new RunList();
+  readonly runs: RunList;
   /** Records read, blank lines aside. */
   records = 0;
   /** Line ends read so far: the next record's line, from 0. */
@@ -25,6 +25,7 @@ export class ChunkRecords {
    */
   constructor(expectedOrders: number, jsonLines: boolean) {
     this.index = new OrderIndex(expectedOrders);
+    this.runs = new RunList(expectedOrders);
     this.#jsonLines = jsonLines;
   }
 

@@ -36,8 +36,8 @@ export function forEachRow(
     }
   };
 
-  const runs = processor.runs.data;
-  for (let at = 0; at < runs.length; at += 4) {
+  const { data: runs, length } = processor.runs;
+  for (let at = 0; at < length; at += 4) {
     const order = runs[at];
     if (!pick(order)) continue;
     const [start, end] = [runs[at + 1], runs[at + 2]];

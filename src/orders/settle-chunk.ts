@@ -139,9 +139,9 @@ export function settleChunk(
 }
 
 function edgesOf(processor: ChunkProcessor) {
-  const runs = processor.runs.data;
-  if (runs.length === 0) return [];
-  const [first, last] = [runs[0], runs[runs.length - 4]];
+  const { data, length } = processor.runs;
+  if (length === 0) return [];
+  const [first, last] = [data[0], data[length - 4]];
   const edges = first === last ? [first] : [first, last];
   return edges.map((order) => ({
     order,

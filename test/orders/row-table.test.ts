@@ -30,4 +30,17 @@ describe('RunList', () => {
       4, // order 2
     ]);
   });
+
+  test('grows past any room it was given, a fraction of a run included', () => {
+    for (const room of [0, 1, 2.3, 7]) {
+      const runs = new RunList(room);
+      for (let i = 0; i < 50; i++) runs.add(i % 3, i * 10, i * 10 + 10, i);
+      runs.extendLast(505);
+      expect(runs.length).toBe(200);
+      const { offsets, runs: grouped } = runs.byOrder(3);
+      expect([...offsets]).toEqual([0, 17, 34, 50]);
+      // Order 1's last run (its 17th) is the list's last: its end moved.
+      expect([...grouped.subarray(33 * 3, 34 * 3)]).toEqual([490, 505, 49]);
+    }
+  });
 });
