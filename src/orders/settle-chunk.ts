@@ -79,35 +79,11 @@ export function settleChunk(
   readRecord: ReadRecord,
   invoiceBytes = new ByteSink(),
 ): ChunkOutcome {
-  const { orders, rows, rules } = processor;
-  const settlements = new Array<Settlement>(orders.length);
-  const totals = new CurrencyTotals();
-  const hashes = new Float64Array(orders.length);
-  const invoiceEnds = new Float64Array(orders.length);
-  const invoiceTotals = new Float64Array(orders.length);
+  const { orders, rows } = processor;
   invoiceBytes.clear();
-  let invoices = 0;
-  let invoicedRows = 0;
-  // One pass: each order is read from memory once, settled and written.
-  for (let index = 0; index < orders.length; index++) {
-    const order = orders[index];
-    const settlement = settleOrder(order, rules);
-    settlements[index] = settlement;
-    hashes[index] = order.hash;
-    if (settlement.code === Code.none) {
-      writeInvoice(invoiceBytes, order, settlement, rules);
-      invoices++;
-      invoicedRows += order.jsonLines || order.lines;
-      totals.addInvoice(
-        order.currency,
-        order.subtotalMinor,
-        settlement.taxMinor,
-        settlement.totalMinor,
-      );
-      invoiceTotals[index] = settlement.totalMinor;
-    }
-    invoiceEnds[index] = invoiceBytes.length;
-  }
+  const settled = new SettledOrders(orders.length);
+  settled.settle(processor, invoiceBytes);
+  const { settlements, invoices } = settled;
 
   // A clean chunk, the usual case, has no rejects to look for row by row.
   const rejects =
@@ -120,14 +96,14 @@ export function settleChunk(
     newlines: processor.newlines,
     fatal: processor.fatal,
     rows: processor.records,
-    invoicedRows,
+    invoicedRows: settled.invoicedRows,
     rejectedRows: rejects.lines.length,
     invoices,
     rejectedOrders: orders.length - invoices,
-    totals: totals.toRecord(),
-    hashes,
-    invoiceEnds,
-    invoiceTotals,
+    totals: settled.totals.toRecord(),
+    hashes: settled.hashes,
+    invoiceEnds: settled.invoiceEnds,
+    invoiceTotals: settled.invoiceTotals,
     invoiceBytes: invoiceBytes.bytes(),
     rejectLines: rejects.lines,
     rejectOrders: rejects.orders,
@@ -136,6 +112,56 @@ export function settleChunk(
     edges: edgesOf(processor),
     ...runsByOrder(processor),
   };
+}
+
+// Each order's settlement and invoice, with what the chunk's outcome needs
+// of them.
+class SettledOrders {
+  readonly settlements: Settlement[];
+  readonly totals = new CurrencyTotals();
+  /** Per order, by first line: id hash and end of its invoice bytes. */
+  readonly hashes: Float64Array;
+  readonly invoiceEnds: Float64Array;
+  /** Per order, its invoice's total in minor units (0 if not invoiced). */
+  readonly invoiceTotals: Float64Array;
+  invoices = 0;
+  invoicedRows = 0;
+
+  constructor(orders: number) {
+    this.settlements = new Array<Settlement>(orders);
+    this.hashes = new Float64Array(orders);
+    this.invoiceEnds = new Float64Array(orders);
+    this.invoiceTotals = new Float64Array(orders);
+  }
+
+  /**
+   * Settles every order, writing the invoices into `invoiceBytes`: one
+   * pass, each order read from memory once. Nothing follows its loop: the
+   * code compiled while the loop ran the first time knew nothing of what
+   * came after, and was thrown away at the end of every chunk.
+   */
+  settle(processor: ChunkProcessor, invoiceBytes: ByteSink): void {
+    const { orders, rules } = processor;
+    for (let index = 0; index < orders.length; index++) {
+      const order = orders[index];
+      const settlement = settleOrder(order, rules);
+      this.settlements[index] = settlement;
+      this.hashes[index] = order.hash;
+      if (settlement.code === Code.none) {
+        writeInvoice(invoiceBytes, order, settlement, rules);
+        this.invoices++;
+        this.invoicedRows += order.jsonLines || order.lines;
+        this.totals.addInvoice(
+          order.currency,
+          order.subtotalMinor,
+          settlement.taxMinor,
+          settlement.totalMinor,
+        );
+        this.invoiceTotals[index] = settlement.totalMinor;
+      }
+      this.invoiceEnds[index] = invoiceBytes.length;
+    }
+  }
 }
 
 function edgesOf(processor: ChunkProcessor) {
