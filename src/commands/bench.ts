@@ -1,24 +1,9 @@
 // `order-batch bench`: how throughput grows from one core to all of them.
-// What the user sees comes first: the help and the options, then the action.
-// Option parsers, signal handling and the efficiency gate are in ../bench/.
-import { writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+// What the user sees comes first: the help and the options, then the action,
+// whose work (../bench/main.ts) loads only when bench runs, so that the
+// other commands start without it. Option parsers are in ../bench/.
 import { Command, Option } from 'commander';
-import { renderChart } from '../bench/chart.js';
-import { gateOnEfficiency, warnIfOversubscribed } from '../bench/gate.js';
-import {
-  useGeneratedInput,
-  useInputFile,
-  type BenchInput,
-} from '../bench/input.js';
-import {
-  benchReport,
-  describeMachine,
-  formatTable,
-  githubBenchmark,
-  toJsonText,
-} from '../bench/report.js';
+import type { BenchFlags } from '../bench/main.js';
 import {
   parseCounts,
   parseRows,
@@ -26,16 +11,8 @@ import {
   parseShare,
   parseSize,
 } from '../bench/options.js';
-import { findMismatches, runBench } from '../bench/run.js';
+import { setLogPrefix } from '../log.js';
 import { runWithSignals } from '../run/signals.js';
-import {
-  computeResults,
-  defaultProcessCounts,
-  planConfigs,
-} from '../bench/stats.js';
-import { cannotCreate, internalError } from '../errors.js';
-import type { OrderFileFormat } from '../generate/orders.js';
-import { log, setLogPrefix } from '../log.js';
 
 const DESCRIPTION = 'Measure how throughput scales with processes and threads';
 
@@ -62,21 +39,6 @@ Examples:
   $ order-batch bench --github-benchmark gh.json --min-efficiency 0.6
   $ order-batch bench --input orders.jsonl.gz --processes 4 --quiet
 `;
-
-interface BenchFlags {
-  input?: string;
-  rows: number;
-  format: OrderFileFormat;
-  processes?: number[];
-  threads: number[];
-  runs: number;
-  chunkSize?: string;
-  json?: string;
-  githubBenchmark?: string;
-  chart?: string;
-  minEfficiency?: number;
-  quiet: boolean;
-}
 
 /** Defines `bench`; option values are checked as they are parsed. */
 export function benchCommand(): Command {
@@ -153,105 +115,9 @@ export function benchCommand(): Command {
 
 async function runBenchCommand(flags: BenchFlags): Promise<void> {
   setLogPrefix('order-batch bench');
+  const { bench } = await import('../bench/main.js');
   process.exitCode = await runWithSignals(
     (signal) => bench(flags, signal),
     'no report was written',
   );
-}
-
-async function bench(flags: BenchFlags, signal: AbortSignal): Promise<number> {
-  const cores = availableParallelism();
-  const configs = planConfigs(
-    flags.processes ?? defaultProcessCounts(cores),
-    flags.threads,
-  );
-  for (const config of configs) warnIfOversubscribed(config, cores);
-
-  const input = await prepareInput(flags, signal);
-  const bin = fileURLToPath(
-    new URL('../../bin/order-batch.js', import.meta.url),
-  );
-  const run = await runBench({
-    bin,
-    input: input.file,
-    configs,
-    runs: flags.runs,
-    chunkSize: flags.chunkSize,
-    signal,
-    onProgress: flags.quiet ? undefined : log,
-  });
-
-  const mismatches = findMismatches(run.outcomes);
-  if (mismatches.length > 0) {
-    throw internalError(
-      `the invoices of ${mismatches.join(', ')} differ ` +
-        'from those of p1 t1, so their timings measure wrong work',
-    );
-  }
-
-  const results = computeResults(
-    run.outcomes,
-    run.outcomes[0],
-    { bytes: input.bytes, rows: run.rows },
-    cores,
-  );
-  process.stdout.write(formatTable(results));
-
-  const machine = describeMachine();
-  const inputInfo = {
-    file: input.file,
-    bytes: input.bytes,
-    rows: run.rows,
-    format: run.format,
-  };
-  if (flags.json) {
-    await writeReport(
-      flags.json,
-      toJsonText(benchReport(machine, inputInfo, flags.runs, results)),
-    );
-  }
-  if (flags.githubBenchmark) {
-    await writeReport(
-      flags.githubBenchmark,
-      toJsonText(githubBenchmark(results, flags.runs)),
-    );
-  }
-  if (flags.chart) {
-    const subtitle =
-      `${machine.model}, ${machine.cpus} cores · ` +
-      `${(input.bytes / 1e6).toFixed(0)} MB ${run.format} · ` +
-      `median of ${flags.runs} run${flags.runs === 1 ? '' : 's'}`;
-    await writeReport(
-      flags.chart,
-      renderChart(results, cores, {
-        title: 'order-batch: speedup against cores used',
-        subtitle,
-      }),
-    );
-  }
-
-  return gateOnEfficiency(results, flags.minEfficiency);
-}
-
-async function prepareInput(
-  flags: BenchFlags,
-  signal: AbortSignal,
-): Promise<BenchInput> {
-  if (flags.input !== undefined) return useInputFile(flags.input);
-
-  const say = flags.quiet ? () => undefined : log;
-  const input = await useGeneratedInput(
-    flags.rows,
-    flags.format,
-    signal,
-    (file) => say(`generating ${flags.rows} rows into ${file}`),
-  );
-  if (!input.generated) say(`using cached ${input.file}`);
-  return input;
-}
-
-async function writeReport(file: string, text: string): Promise<void> {
-  await writeFile(file, text).catch((error: unknown) => {
-    throw cannotCreate(file, error);
-  });
 }

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { generateOrders, type OrderFileFormat } from '../generate/orders.js';
+import type { OrderFileFormat } from '../generate/orders.js';
 import { isCurrencyCode } from '../money/currency.js';
 
 const DESCRIPTION =
@@ -96,7 +96,10 @@ export function generateCommand(): Command {
 }
 
 // Writes the file; failures to write are reported here, exit code set.
+// The generator loads only now, so that the other commands start without
+// it.
 async function runGenerate(flags: GenerateFlags): Promise<void> {
+  const { generateOrders } = await import('../generate/orders.js');
   const chunks = generateOrders({
     rows: flags.rows,
     seed: flags.seed,
