@@ -17,6 +17,7 @@ import {
 } from './spill.js';
 import {
   gatherSpreadOrders,
+  isSpread,
   pause,
   settleSpreadOrder,
   type FirstLines,
@@ -90,20 +91,21 @@ async function writeMerged(
   { invoices, rejects }: { invoices: OutputWriter; rejects: OutputWriter },
   signal: AbortSignal | undefined,
 ): Promise<{ result: MergeResult; written: Written }> {
+  const result = sumChunks(chain.accepted);
   const spread = await gatherSpreadOrders(
     chain,
     spreadIds,
     rules,
     readRecord,
+    result,
     signal,
   );
-  const result = sumChunks(chain.accepted);
   const cuts = new Map<number, Set<number>>(); // chunk -> its spread orders
   const firstLines: FirstLines = new Map();
   const extraRejects = new Map<number, Array<{ line: number; text: string }>>();
 
   for (const [key, order] of spread) {
-    if (order.byChunk.size < 2) continue; // a hash collision, not spread
+    if (!isSpread(order)) continue; // a hash collision
     settleSpreadOrder(
       key,
       order,
@@ -113,9 +115,11 @@ async function writeMerged(
       firstLines,
       extraRejects,
     );
-    for (const [chunk, local] of order.byChunk) {
+    const { places } = order;
+    for (let at = 0; at < places.length; at += 2) {
+      const chunk = places[at];
       if (!cuts.has(chunk)) cuts.set(chunk, new Set());
-      cuts.get(chunk)!.add(local.order);
+      cuts.get(chunk)!.add(places[at + 1]);
     }
   }
 

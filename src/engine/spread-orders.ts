@@ -32,8 +32,19 @@ export type FirstLines = Map<number, Map<number, MergedInvoice>>;
 /** An order found in several chunks, gathered from all of them. */
 export interface SpreadOrder {
   whole: OrderPartial;
-  /** Its stretch in each chunk, as that chunk settled it alone. */
-  byChunk: Map<number, { partial: PartialFacts; order: number }>;
+  /**
+   * Where its stretches stand, in input order: a chunk and the order's
+   * number there, two numbers a stretch. A single stretch means an id
+   * whose hash only shares another's: the order is not spread at all.
+   */
+  places: number[];
+  /**
+   * Its first stretch, until a second comes: what a chunk counted for a
+   * stretch is taken back as soon as the order is known to be spread, so
+   * that no stretch is held to the end (a file of scattered orders held
+   * half a million of them a million rows).
+   */
+  firstStretch: PartialFacts | undefined;
   /** Its records, for the rejects file should the order be rejected. */
   records: Array<{ chunk: number; line: number; row: RowFacts }>;
 }
@@ -46,7 +57,8 @@ export async function pause(signal: AbortSignal | undefined): Promise<void> {
 
 /**
  * Folds together, in input order, the stretches of every order whose id
- * hash stands in several chunks. A stretch at a chunk's edge, the usual
+ * hash stands in several chunks, and takes back from `result` what each
+ * chunk counted for its stretch. A stretch at a chunk's edge, the usual
  * case, is taken from the facts the chunk reported; any other is read
  * again from the input. Records are read only for the orders that turn
  * out rejected, for the rejects file: a file of scattered orders makes
@@ -57,6 +69,7 @@ export async function gatherSpreadOrders(
   spreadIds: SpreadIds,
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
+  result: MergeResult,
   signal: AbortSignal | undefined,
 ): Promise<Map<string, SpreadOrder>> {
   const spread = new Map<string, SpreadOrder>();
@@ -64,11 +77,15 @@ export async function gatherSpreadOrders(
     let entry = spread.get(partial.key);
     if (!entry) {
       const whole = new OrderPartial(partial.key, -1);
-      entry = { whole, byChunk: new Map(), records: [] };
+      entry = { whole, places: [], firstStretch: partial, records: [] };
       spread.set(partial.key, entry);
+    } else {
+      if (entry.firstStretch) takeBack(entry.firstStretch, rules, result);
+      entry.firstStretch = undefined;
+      takeBack(partial, rules, result);
     }
     entry.whole.merge(partial);
-    entry.byChunk.set(chunk, { partial, order });
+    entry.places.push(chunk, order);
   };
 
   for (const chunk of chain.accepted) {
@@ -103,11 +120,13 @@ async function readRejectedRecords(
   // Per chunk, the rejected orders standing in it, by order number there.
   const wanted = new Map<number, Map<number, SpreadOrder>>();
   for (const entry of spread.values()) {
-    if (entry.byChunk.size < 2) continue; // a hash collision, not spread
+    if (!isSpread(entry)) continue;
     if (settleOrder(entry.whole, rules).code === Code.none) continue;
-    for (const [chunk, { order }] of entry.byChunk) {
+    const { places } = entry;
+    for (let at = 0; at < places.length; at += 2) {
+      const chunk = places[at];
       if (!wanted.has(chunk)) wanted.set(chunk, new Map());
-      wanted.get(chunk)!.set(order, entry);
+      wanted.get(chunk)!.set(places[at + 1], entry);
     }
   }
   const how = { rules, readRecord, records: true };
@@ -207,8 +226,32 @@ function readStretches(
 // a sink allocates 64 KiB, a thousand times on 10M rows.
 const invoiceLine = new ByteSink();
 
-// Settles a spread order whole: takes back what each chunk counted for its
-// stretch, counts the whole order once, and prepares its output.
+/** Whether an order gathered stands in several chunks (see places). */
+export function isSpread(order: SpreadOrder): boolean {
+  return order.places.length > 2;
+}
+
+// Takes back what a chunk counted for a stretch of a spread order, as it
+// settled the stretch alone.
+function takeBack(partial: PartialFacts, rules: Rules, result: MergeResult) {
+  const local = settleOrder(partial, rules);
+  if (local.code !== Code.none) {
+    result.rejectedOrders--;
+    return;
+  }
+  result.invoices--;
+  result.invoicedRows -= partial.jsonLines || partial.lines;
+  result.totals.addInvoice(
+    partial.currency,
+    -partial.subtotalMinor,
+    -local.taxMinor,
+    -local.totalMinor,
+    -1,
+  );
+}
+
+// Settles a spread order whole (what its chunks counted is taken back as
+// it is gathered): counts the whole order once, and prepares its output.
 export function settleSpreadOrder(
   key: string,
   order: SpreadOrder,
@@ -218,25 +261,8 @@ export function settleSpreadOrder(
   firstLines: FirstLines,
   extraRejects: Map<number, Array<{ line: number; text: string }>>,
 ): void {
-  for (const { partial } of order.byChunk.values()) {
-    const local = settleOrder(partial, rules);
-    if (local.code === Code.none) {
-      result.invoices--;
-      result.invoicedRows -= partial.jsonLines || partial.lines;
-      result.totals.addInvoice(
-        partial.currency,
-        -partial.subtotalMinor,
-        -local.taxMinor,
-        -local.totalMinor,
-        -1,
-      );
-    } else {
-      result.rejectedOrders--;
-    }
-  }
-
   const whole = settleOrder(order.whole, rules);
-  const [firstChunk, first] = order.byChunk.entries().next().value!;
+  const [firstChunk, firstOrder] = order.places;
   if (whole.code === Code.none) {
     result.invoices++;
     result.invoicedRows += order.whole.jsonLines || order.whole.lines;
@@ -251,7 +277,7 @@ export function settleSpreadOrder(
     line.clear();
     writeInvoice(line, order.whole, whole, rules);
     if (!firstLines.has(firstChunk)) firstLines.set(firstChunk, new Map());
-    firstLines.get(firstChunk)!.set(first.order, {
+    firstLines.get(firstChunk)!.set(firstOrder, {
       line: Buffer.from(line.bytes()),
       totalMinor: whole.totalMinor,
     });
