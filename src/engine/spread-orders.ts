@@ -50,8 +50,8 @@ export interface SpreadOrder {
   /**
    * Its first stretch, until a second comes: what a chunk counted for a
    * stretch is taken back as soon as the order is known to be spread, so
-   * that no stretch is held to the end (a file of scattered orders held
-   * half a million of them a million rows).
+   * that no stretch is held to the end (1M shuffled rows held half a
+   * million of them).
    */
   firstStretch: PartialFacts | undefined;
   /** Its records, for the rejects file should the order be rejected. */
