@@ -31,7 +31,7 @@ export interface SpreadIdCheck {
 /** A check on a thread of its own, started by prepare() or begin(). */
 export function checkOnThread(): SpreadIdCheck {
   let thread: Worker | undefined;
-  let answer: Promise<number[] | undefined> = Promise.resolve(undefined);
+  let answer: Promise<Int32Array | undefined> = Promise.resolve(undefined);
   let sources: IdSource[] = [];
   const prepare = () => {
     if (thread) return;

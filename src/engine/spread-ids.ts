@@ -39,8 +39,29 @@ export async function findSpreadIds(
   chunks: IdSource[],
   pause: () => Promise<void>,
 ): Promise<SpreadIds> {
-  const spread: SpreadIds = new Map();
-  const table = new KeyTable((chunk, order) => addPlace(spread, chunk, order));
+  return spreadIdsOf(await findSpreadPlaces(chunks, pause));
+}
+
+/**
+ * findSpreadIds' places as a flat list of chunk and order numbers, as the
+ * thread that finds them sends them (spreadIdsOf makes them spread ids):
+ * a thread that built the sets too spent half its time on them.
+ */
+export async function findSpreadPlaces(
+  chunks: IdSource[],
+  pause: () => Promise<void>,
+): Promise<Int32Array<ArrayBuffer>> {
+  let places = new Int32Array(1024);
+  let count = 0;
+  const table = new KeyTable((chunk, order) => {
+    if (count + 2 > places.length) {
+      const grown = new Int32Array(places.length * 2);
+      grown.set(places);
+      places = grown;
+    }
+    places[count++] = chunk;
+    places[count++] = order;
+  });
   const files = new Map<string, number>();
   const fdOf = (path: string) => {
     let fd = files.get(path);
@@ -92,7 +113,7 @@ export async function findSpreadIds(
   } finally {
     for (const fd of files.values()) closeSync(fd);
   }
-  return spread;
+  return places.slice(0, count);
 }
 
 // Adds a chunk's ids, pairs [from, to) of `pairs`.
@@ -136,17 +157,8 @@ export function sameSpreadIds(one: SpreadIds, other: SpreadIds): boolean {
   return true;
 }
 
-/** Spread ids as a flat list of chunk and order numbers, for a message. */
-export function spreadPlaces(spread: SpreadIds): number[] {
-  const places: number[] = [];
-  for (const [chunk, orders] of spread) {
-    for (const order of orders) places.push(chunk, order);
-  }
-  return places;
-}
-
-/** The spread ids of a spreadPlaces() list. */
-export function spreadIdsOf(places: number[]): SpreadIds {
+/** The spread ids of a flat list of chunk and order numbers. */
+export function spreadIdsOf(places: ArrayLike<number>): SpreadIds {
   const spread: SpreadIds = new Map();
   for (let at = 0; at < places.length; at += 2) {
     addPlace(spread, places[at], places[at + 1]);
