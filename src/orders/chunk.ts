@@ -133,13 +133,17 @@ export class ChunkProcessor {
       const plainEnd = lines.readPlain(bytes, pos);
       if (plainEnd !== NOT_PLAIN) {
         book.records++;
-        const order = this.#orderAt(
-          bytes,
-          lines.plainKeyStart,
-          lines.plainKeyEnd,
-          false,
-          true,
-        );
+        // A record with the lead of the one before is in that one's order.
+        const order =
+          lines.sameLead && this.#memoOrder
+            ? this.#memoOrder
+            : this.#orderAt(
+                bytes,
+                lines.plainKeyStart,
+                lines.plainKeyEnd,
+                false,
+                true,
+              );
         lines.countPlain(bytes, order);
         book.addRow(offset + pos, offset + plainEnd, order.index, Code.none);
         book.newlines++;

@@ -106,6 +106,28 @@ describe('the plain path', () => {
       { numRuns: 300 },
     );
   });
+
+  test('counts records that repeat the id and customer before them', () => {
+    const records = [
+      'A,C1,EUR,FR,2,1.50',
+      'A,C1,EUR,FR,1,3', // the same lead: counted into A
+      'B,C1,EUR,FR,1,1',
+      'B,C1,EUR,FR,1,1',
+      'B,C12,EUR,FR,1,1', // the customer goes on past the lead: B is mixed
+      'C,C2,EUR,FR,1,1',
+      'C,C2,USD,FR,1,1', // the same lead, another currency: C is mixed
+      'A,C1,EUR,FR,4,1', // A again, apart from its other lines
+      'D,C1,EUR,FR,1,1',
+    ];
+    const settings = settingsFor(false, false);
+    const asIs = records.map((line) => `${line}\n`).join('');
+    const quoted = records.map((line) => `"${line.replace(',', '",')}\n`);
+    const plain = run(asIs, settings);
+    expect(plain).toEqual(run(quoted.join(''), settings));
+    expect(
+      plain.invoices.split('\n').map((line) => line.split(',')[0]),
+    ).toEqual(['A', 'D', '']);
+  });
 });
 
 describe('readPlain', () => {
@@ -141,6 +163,32 @@ describe('readPlain', () => {
     for (const record of others) {
       expect(reader().readPlain(Buffer.from(record), 0)).toBe(NOT_PLAIN);
     }
+  });
+
+  test('says when a record begins with the id and customer before it', () => {
+    const lines = reader();
+    const bytes = Buffer.from(
+      'A,C1,EUR,FR,2,1.50\nA,C1,USD,GB,1,3\nA,C2,EUR,FR,1,1\n' +
+        'A,C1,EUR,FR,1,1\nAB,C1,EUR,FR,1,1\n"AB",C1,EUR,FR,1,1\n' +
+        'AB,C1,EUR,FR,1,1\nAB,C1,EUR,FR,1,1\n',
+    );
+    const seen: Array<boolean | 'general'> = [];
+    for (let pos = 0; pos < bytes.length;) {
+      const next = lines.readPlain(bytes, pos);
+      seen.push(next === NOT_PLAIN ? 'general' : lines.sameLead);
+      pos = next === NOT_PLAIN ? bytes.indexOf(0x0a, pos) + 1 : next;
+    }
+    // After a record the general path read, nothing is shared.
+    expect(seen).toEqual([
+      false,
+      true,
+      false,
+      false,
+      false,
+      'general',
+      false,
+      true,
+    ]);
   });
 
   test('leaves a record longer than maxRecordBytes to the general path', () => {
