@@ -16,7 +16,6 @@ import {
   decodeText,
   isBare,
   parseQuantity,
-  sameBytes,
   trimEnd,
   trimStart,
 } from './fields.js';
@@ -53,6 +52,8 @@ export class CsvLineReader {
   #leadBytes = NO_BYTES;
   #leadStart = 0;
   #leadLength = 0;
+  #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  #viewOf = NO_BYTES;
   // The plain record read last: its fields, and its good values.
   readonly #starts: Int32Array;
   readonly #ends: Int32Array;
@@ -163,7 +164,7 @@ export class CsvLineReader {
     this.sameLead =
       this.#leadBytes === bytes &&
       pos + length <= bytes.length &&
-      sameBytes(bytes, pos, pos + length, from, from + length);
+      this.#sameWords(bytes, pos, from, length);
     this.#leadBytes = NO_BYTES; // set again once this record reads plain
     if (!this.sameLead) return pos;
     const shift = pos - from;
@@ -172,6 +173,24 @@ export class CsvLineReader {
       this.#ends[field] += shift;
     }
     return pos + length;
+  }
+
+  // Whether `length` bytes at `at` and at `from` of `bytes` are the same,
+  // compared four at a time through a view kept for the buffer.
+  #sameWords(bytes: Buffer, at: number, from: number, length: number) {
+    if (this.#viewOf !== bytes) {
+      this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+      this.#viewOf = bytes;
+    }
+    const view = this.#view;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+      if (view.getUint32(at + i, true) !== view.getUint32(from + i, true)) {
+        return false;
+      }
+    }
+    for (; i < length; i++) if (bytes[at + i] !== bytes[from + i]) return false;
+    return true;
   }
 
   /** Counts the plain record readPlain() just read into its order. */
