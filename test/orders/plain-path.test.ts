@@ -107,27 +107,36 @@ describe('the plain path', () => {
     );
   });
 
-  test('counts records that repeat the id and customer before them', () => {
-    const records = [
-      'A,C1,EUR,FR,2,1.50',
-      'A,C1,EUR,FR,1,3', // the same lead: counted into A
-      'B,C1,EUR,FR,1,1',
-      'B,C1,EUR,FR,1,1',
-      'B,C12,EUR,FR,1,1', // the customer goes on past the lead: B is mixed
-      'C,C2,EUR,FR,1,1',
-      'C,C2,USD,FR,1,1', // the same lead, another currency: C is mixed
-      'A,C1,EUR,FR,4,1', // A again, apart from its other lines
-      'D,C1,EUR,FR,1,1',
-    ];
-    const settings = settingsFor(false, false);
-    const asIs = records.map((line) => `${line}\n`).join('');
-    const quoted = records.map((line) => `"${line.replace(',', '",')}\n`);
-    const plain = run(asIs, settings);
-    expect(plain).toEqual(run(quoted.join(''), settings));
-    expect(
-      plain.invoices.split('\n').map((line) => line.split(',')[0]),
-    ).toEqual(['A', 'D', '']);
-  });
+  test.each([',', ';', '\t'])(
+    'counts records that repeat the id and customer before them (%j)',
+    (delimiter) => {
+      const records = [
+        'A,C1,EUR,FR,2,1.50',
+        'A,C1,EUR,FR,1,3', // the same lead: counted into A
+        'B,C1,EUR,FR,1,1',
+        'B,C1,EUR,FR,1,1',
+        'B,C12,EUR,FR,1,1', // the customer goes on past the lead: B is mixed
+        'C,C2,EUR,FR,1,1',
+        'C,C2,USD,FR,1,1', // the same lead, another currency: C is mixed
+        'A,C1,EUR,FR,4,1', // A again, apart from its other lines
+        'D,C1,EUR,FR,1,1',
+      ];
+      const settings = {
+        ...settingsFor(false, false),
+        delimiter: delimiter.charCodeAt(0),
+      };
+      const lines = records.map((line) => line.replaceAll(',', delimiter));
+      const asIs = lines.map((line) => `${line}\n`).join('');
+      const quoted = lines.map(
+        (line) => `"${line.replace(delimiter, `"${delimiter}`)}\n`,
+      );
+      const plain = run(asIs, settings);
+      expect(plain).toEqual(run(quoted.join(''), settings));
+      expect(
+        plain.invoices.split('\n').map((line) => line.split(',')[0]),
+      ).toEqual(['A', 'D', '']);
+    },
+  );
 });
 
 describe('readPlain', () => {
