@@ -44,9 +44,14 @@ function cellNeedsQuotes(text: string): boolean {
   return false;
 }
 
-// A comma, a quote or a line end makes RFC 4180 quote the cell.
+// A comma, a quote or a line end makes RFC 4180 quote the cell. All four
+// are below '-', and most characters of ids and names are above it: one
+// comparison each, not four.
 function needsQuotes(unit: number): boolean {
-  return unit === 0x2c || unit === 0x22 || unit === 0x0a || unit === 0x0d;
+  return (
+    unit <= 0x2c &&
+    (unit === 0x2c || unit === 0x22 || unit === 0x0a || unit === 0x0d)
+  );
 }
 
 /** Writes the invoice line of a settled order, line end included. */
