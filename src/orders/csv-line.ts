@@ -12,7 +12,6 @@ import { Code } from './codes.js';
 import { ColumnLookup } from './column-lookup.js';
 import {
   MAX_QUANTITY,
-  NO_BYTES,
   decodeText,
   isBare,
   parseQuantity,
@@ -20,7 +19,8 @@ import {
   trimStart,
 } from './fields.js';
 import type { OrderPartial } from './partial.js';
-import type { ColumnIndexes, Rules } from './rules.js';
+import { RecordLead } from './record-lead.js';
+import type { Rules } from './rules.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -45,15 +45,8 @@ export class CsvLineReader {
    * it: its order is then that record's, which has noted that customer.
    */
   sameLead = false;
-  // How many leading columns make the lead (see leadFieldsOf).
-  readonly #leadFields: number;
-  // The plain record read before, when it is in the same buffer: where it
-  // starts, and how many bytes its lead takes with the delimiter after it.
-  #leadBytes = NO_BYTES;
-  #leadStart = 0;
-  #leadLength = 0;
-  #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  #viewOf = NO_BYTES;
+  // The lead of the plain record read before (see record-lead.ts).
+  readonly #lead: RecordLead;
   // The plain record read last: its fields, and its good values.
   readonly #starts: Int32Array;
   readonly #ends: Int32Array;
@@ -78,7 +71,7 @@ export class CsvLineReader {
     );
     this.#starts = new Int32Array(rules.settings.fieldCount);
     this.#ends = new Int32Array(rules.settings.fieldCount);
-    this.#leadFields = leadFieldsOf(columns, rules.settings.fieldCount);
+    this.#lead = new RecordLead(columns, rules.settings.fieldCount);
   }
 
   /**
@@ -89,8 +82,7 @@ export class CsvLineReader {
    * path (scanRecord, then check) to read it. Most records are plain: one
    * pass over their bytes and no checks for quotes, encodings or rejects.
    * A record that begins with the lead of the one before (sameLead) is
-   * compared there, not read (chunk reading 453-472 -> 419-440 ms on 2M
-   * rows).
+   * compared there, not read (see record-lead.ts).
    */
   readPlain(bytes: Buffer, pos: number): number {
     const { delimiter, fieldCount, columns, maxRecordBytes } =
@@ -100,7 +92,7 @@ export class CsvLineReader {
     const end = bytes.length;
     let next = NOT_PLAIN;
     let p = this.#skipLead(bytes, pos);
-    let field = this.sameLead ? this.#leadFields : 0;
+    let field = this.sameLead ? this.#lead.fields : 0;
     while (next === NOT_PLAIN) {
       const fieldStart = p;
       p = skipText(bytes, p, end, delimiter);
@@ -146,51 +138,26 @@ export class CsvLineReader {
     if (!regions.meaning) return NOT_PLAIN;
     this.plainKeyStart = keyStart;
     this.plainKeyEnd = keyEnd;
-    if (this.#leadFields > 0) {
-      this.#leadBytes = bytes;
-      this.#leadStart = pos;
-      this.#leadLength = ends[this.#leadFields - 1] + 1 - pos;
-    }
+    const lead = this.#lead;
+    if (lead.fields > 0) lead.remember(bytes, pos, ends[lead.fields - 1]);
     return next;
   }
 
   // Notes whether the record at `pos` begins with the lead of the plain
-  // record read before (its bytes, the delimiter after them included):
-  // if so, its lead's fields stand where that record's did, moved, and
-  // reading goes on after them. Returns where reading goes on.
+  // record read before: if so, its lead's fields stand where that
+  // record's did, moved, and reading goes on after them. Returns where
+  // reading goes on.
   #skipLead(bytes: Buffer, pos: number): number {
-    const length = this.#leadLength;
-    const from = this.#leadStart;
-    this.sameLead =
-      this.#leadBytes === bytes &&
-      pos + length <= bytes.length &&
-      this.#sameWords(bytes, pos, from, length);
-    this.#leadBytes = NO_BYTES; // set again once this record reads plain
+    const lead = this.#lead;
+    const { start, length } = lead;
+    this.sameLead = lead.matchAt(bytes, pos);
     if (!this.sameLead) return pos;
-    const shift = pos - from;
-    for (let field = 0; field < this.#leadFields; field++) {
+    const shift = pos - start;
+    for (let field = 0; field < lead.fields; field++) {
       this.#starts[field] += shift;
       this.#ends[field] += shift;
     }
     return pos + length;
-  }
-
-  // Whether `length` bytes at `at` and at `from` of `bytes` are the same,
-  // compared four at a time through a view kept for the buffer.
-  #sameWords(bytes: Buffer, at: number, from: number, length: number) {
-    if (this.#viewOf !== bytes) {
-      this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-      this.#viewOf = bytes;
-    }
-    const view = this.#view;
-    let i = 0;
-    for (; i + 4 <= length; i += 4) {
-      if (view.getUint32(at + i, true) !== view.getUint32(from + i, true)) {
-        return false;
-      }
-    }
-    for (; i < length; i++) if (bytes[at + i] !== bytes[from + i]) return false;
-    return true;
   }
 
   /** Counts the plain record readPlain() just read into its order. */
@@ -198,7 +165,7 @@ export class CsvLineReader {
     const customer = this.rules.settings.columns.customerId;
     // A record with the lead of the one before counts into its order,
     // which has noted that customer already.
-    if (this.sameLead && this.#leadFields === 2) {
+    if (this.sameLead && this.#lead.fields === 2) {
       this.#addLine(order, this.#quantity, this.#priceMinor);
       return;
     }
@@ -237,7 +204,7 @@ export class CsvLineReader {
   forgetBuffer(): void {
     this.#currencies.forgetBuffer();
     this.#regions.forgetBuffer();
-    this.#leadBytes = NO_BYTES;
+    this.#lead.forget();
   }
 
   // Checks a CSV line's fields in the contract's order and counts it into
@@ -340,13 +307,4 @@ export class CsvLineReader {
     this.detail = [key, message];
     return code;
   }
-}
-
-// The leading columns that consecutive records of one order share, the
-// record's lead: the order id when the header starts with it, and the
-// customer when it comes next. A delimiter must follow them, so the last
-// column is never part of it.
-function leadFieldsOf(columns: ColumnIndexes, fieldCount: number): number {
-  if (columns.orderId !== 0 || fieldCount < 2) return 0;
-  return columns.customerId === 1 && fieldCount > 2 ? 2 : 1;
 }
