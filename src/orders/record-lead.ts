@@ -20,17 +20,12 @@ export class RecordLead {
   length = 0;
   // The buffer the lead remembered stands in; NO_BYTES when there is none.
   #bytes = NO_BYTES;
-  // A view of that buffer, to compare four bytes at a time.
+  // A view of the buffer compared last, to compare four bytes at a time.
   #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   #viewOf = NO_BYTES;
 
   constructor(columns: ColumnIndexes, fieldCount: number) {
-    this.fields =
-      columns.orderId !== 0 || fieldCount < 2
-        ? 0
-        : columns.customerId === 1 && fieldCount > 2
-          ? 2
-          : 1;
+    this.fields = leadFieldsOf(columns, fieldCount);
   }
 
   /**
@@ -76,4 +71,9 @@ export class RecordLead {
     for (; i < length; i++) if (bytes[at + i] !== bytes[from + i]) return false;
     return true;
   }
+}
+
+function leadFieldsOf(columns: ColumnIndexes, fieldCount: number): number {
+  if (columns.orderId !== 0 || fieldCount < 2) return 0;
+  return columns.customerId === 1 && fieldCount > 2 ? 2 : 1;
 }
