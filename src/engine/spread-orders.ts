@@ -6,10 +6,11 @@
 // until the outputs are written, about 0.6 KB each. That is nothing for the
 // few orders cut at chunk edges, but a file whose orders' lines are
 // scattered makes nearly every order spread, and memory then grows with
-// the file (1M shuffled rows: a peak of about 450 MiB; see the README).
-// Settling them by id partition, a group of partitions at a time, with
-// their invoice lines spilled and merged back in input order, would bound
-// it.
+// the file (1M shuffled rows: a peak of about 450 MiB; see the README);
+// one too large for the heap ends with Node's out-of-memory report (exit
+// 134), its temporary files left for the next run to remove. Settling them
+// by id partition, a group of partitions at a time, with their invoice
+// lines spilled and merged back in input order, would bound it.
 import { Code } from '../orders/codes.js';
 import { OrderPartial } from '../orders/partial.js';
 import {
