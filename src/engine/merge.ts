@@ -16,6 +16,7 @@ import {
   type SpillIndex,
 } from './spill.js';
 import {
+  forEachPlace,
   gatherSpreadOrders,
   isSpread,
   pause,
@@ -115,12 +116,10 @@ async function writeMerged(
       firstLines,
       extraRejects,
     );
-    const { places } = order;
-    for (let at = 0; at < places.length; at += 2) {
-      const chunk = places[at];
+    forEachPlace(order, (chunk, local) => {
       if (!cuts.has(chunk)) cuts.set(chunk, new Set());
-      cuts.get(chunk)!.add(places[at + 1]);
-    }
+      cuts.get(chunk)!.add(local);
+    });
   }
 
   // Rejects and invoices are counted again as they are written, from the

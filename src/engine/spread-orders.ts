@@ -130,12 +130,10 @@ async function readRejectedRecords(
   for (const entry of spread.values()) {
     if (!isSpread(entry)) continue;
     if (settleOrder(entry.whole, rules).code === Code.none) continue;
-    const { places } = entry;
-    for (let at = 0; at < places.length; at += 2) {
-      const chunk = places[at];
+    forEachPlace(entry, (chunk, order) => {
       if (!wanted.has(chunk)) wanted.set(chunk, new Map());
-      wanted.get(chunk)!.set(places[at + 1], entry);
-    }
+      wanted.get(chunk)!.set(order, entry);
+    });
   }
   const how = { rules, readRecord, records: true };
   const entries = new Set<SpreadOrder>();
@@ -160,6 +158,16 @@ const invoiceLine = new ByteSink();
 /** Whether an order gathered stands in several chunks (see places). */
 export function isSpread(order: SpreadOrder): boolean {
   return order.places.length > 2;
+}
+
+/** Calls `each` with the chunk and order number of each of its stretches. */
+export function forEachPlace(
+  order: SpreadOrder,
+  each: (chunk: number, order: number) => void,
+): void {
+  const { places } = order;
+  for (let at = 0; at < places.length; at += 2)
+    each(places[at], places[at + 1]);
 }
 
 // Takes back what a chunk counted for a stretch of a spread order, as it
