@@ -54,8 +54,8 @@ const ORDER_SPAN = 2 ** 26;
 // partition).
 const MAX_SLOTS = 2 ** 24;
 
-/** Reports a place of an id that stands in more than one chunk. */
-export type OnSpread = (chunk: number, order: number) => void;
+/** Reports a place of an id, by its hash, that stands in several chunks. */
+export type OnSpread = (chunk: number, order: number, hash: number) => void;
 
 /**
  * Checks the ids of one partition after another. For each, start() it with
@@ -125,12 +125,12 @@ export class KeyTable {
       return;
     }
     if (first !== MANY) {
-      this.#onSpread(first, firstPlace - first * ORDER_SPAN);
+      this.#onSpread(first, firstPlace - first * ORDER_SPAN, hash);
       for (const other of alsoInFirstChunk.get(hash) ?? []) {
-        this.#onSpread(first, other);
+        this.#onSpread(first, other, hash);
       }
       slots[at + 1] = MANY;
     }
-    this.#onSpread(chunk, order);
+    this.#onSpread(chunk, order, hash);
   }
 }

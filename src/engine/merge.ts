@@ -15,15 +15,10 @@ import {
   readSpillTexts,
   type SpillIndex,
 } from './spill.js';
-import {
-  forEachPlace,
-  gatherSpreadOrders,
-  isSpread,
-  pause,
-  settleSpreadOrder,
-  type FirstLines,
-} from './spread-orders.js';
-import { guessSpreadIds, sameSpreadIds, type SpreadIds } from './spread-ids.js';
+import { spreadRejectsIn } from './settled-orders.js';
+import { pause, settleSpreadOrders } from './spread-orders.js';
+import { Settled, type SettledReader } from './spread-records.js';
+import { guessSpreadIds, type SpreadIds } from './spread-ids.js';
 import type { JobSpec } from './task.js';
 import type { OutputWriter } from '../io/output-writer.js';
 
@@ -59,7 +54,15 @@ export async function mergeChunks(
     const outputs = { invoices, rejects };
     const marks = [invoices.mark(), rejects.mark()];
     const merge = (spreadIds: SpreadIds) =>
-      writeMerged(chain, spreadIds, rules, readRecord, outputs, signal);
+      writeMerged(
+        chain,
+        spreadIds,
+        rules,
+        readRecord,
+        outputs,
+        job.spillDir,
+        signal,
+      );
     const wait = () => pause(signal);
     // Beside a thread, the outputs are written from a guess while the ids
     // are checked, and written again in the rare run that the check proves
@@ -69,7 +72,7 @@ export async function mergeChunks(
     const guess = known ?? guessSpreadIds(chain.accepted);
     let merged = await merge(guess);
     const spreadIds = known ?? (await check.result(wait));
-    if (!sameSpreadIds(spreadIds, guess)) {
+    if (!spreadIds.equals(guess)) {
       invoices.rewind(marks[0]);
       rejects.rewind(marks[1]);
       merged = await merge(spreadIds);
@@ -90,74 +93,69 @@ async function writeMerged(
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
   { invoices, rejects }: { invoices: OutputWriter; rejects: OutputWriter },
+  spillDir: string,
   signal: AbortSignal | undefined,
 ): Promise<{ result: MergeResult; written: Written }> {
   const result = sumChunks(chain.accepted);
-  const spread = await gatherSpreadOrders(
+  const spread = await settleSpreadOrders(
     chain,
     spreadIds,
     rules,
     readRecord,
     result,
+    spillDir,
     signal,
   );
-  const cuts = new Map<number, Set<number>>(); // chunk -> its spread orders
-  const firstLines: FirstLines = new Map();
-  const extraRejects = new Map<number, Array<{ line: number; text: string }>>();
-
-  for (const [key, order] of spread) {
-    if (!isSpread(order)) continue; // a hash collision
-    settleSpreadOrder(
-      key,
-      order,
-      rules,
-      result,
-      readRecord,
-      firstLines,
-      extraRejects,
-    );
-    forEachPlace(order, (chunk, local) => {
-      if (!cuts.has(chunk)) cuts.set(chunk, new Set());
-      cuts.get(chunk)!.add(local);
-    });
+  try {
+    // Rejects and invoices are counted again as they are written, from the
+    // spilled text rather than the chunks' counters: the invariants
+    // compare the two before anything is published.
+    result.rejectedRows = 0;
+    const written: Written = { invoices: 0, totalMinor: 0n };
+    const settled = spread.readers();
+    // Every chunk's texts are read into one buffer, so the invoices writer
+    // (which may hold views of it) is flushed before the next chunk's are
+    // read: fresh buffers page-faulted their way through 200 MB on 10M rows.
+    let scratch: Buffer = Buffer.allocUnsafeSlow(0);
+    for (const chunk of chain.accepted) {
+      await pause(signal);
+      const texts = readSpillTexts(chunk, scratch);
+      scratch = texts.buffer;
+      const index = readSpillIndex(chunk);
+      const cutOrders = spreadIds.ordersOf(chunk.index);
+      const settledAt = (order: number) =>
+        settled[spread.bucketAt(chunk.index, order)];
+      const kept = writeInvoices(
+        texts.invoices,
+        index,
+        chunk.index,
+        cutOrders,
+        settledAt,
+        invoices,
+        written,
+      );
+      const cut = new Set(cutOrders);
+      for (const order of kept) cut.delete(order);
+      const extra = spreadRejectsIn(
+        chunk,
+        spread.rejectedIn(chunk.index),
+        rules,
+        readRecord,
+      );
+      result.rejectedRows += writeRejects(
+        chunk,
+        texts.rejects,
+        index,
+        cut,
+        extra,
+        rejects,
+      );
+      invoices.flush();
+    }
+    return { result, written };
+  } finally {
+    spread.close();
   }
-
-  // Rejects and invoices are counted again as they are written, from the
-  // spilled text rather than the chunks' counters: the invariants compare
-  // the two before anything is published.
-  result.rejectedRows = 0;
-  const written: Written = { invoices: 0, totalMinor: 0n };
-  // Every chunk's texts are read into one buffer, so the invoices writer
-  // (which may hold views of it) is flushed before the next chunk's are
-  // read: fresh buffers page-faulted their way through 200 MB on 10M rows.
-  let scratch: Buffer = Buffer.allocUnsafeSlow(0);
-  for (const chunk of chain.accepted) {
-    await pause(signal);
-    const cut = cuts.get(chunk.index);
-    const extra = extraRejects.get(chunk.index);
-    const texts = readSpillTexts(chunk, scratch);
-    scratch = texts.buffer;
-    const index = readSpillIndex(chunk);
-    writeInvoices(
-      texts.invoices,
-      index,
-      cut,
-      chunk.index,
-      firstLines,
-      invoices,
-      written,
-    );
-    result.rejectedRows += writeRejects(
-      chunk,
-      texts.rejects,
-      index,
-      cut,
-      extra,
-      rejects,
-    );
-    invoices.flush();
-  }
-  return { result, written };
 }
 
 function sumChunks(chunks: AcceptedChunk[]): MergeResult {
@@ -180,38 +178,50 @@ function sumChunks(chunks: AcceptedChunk[]): MergeResult {
   return result;
 }
 
-// Writes a chunk's invoices, each spread order's replaced by the whole
-// order's invoice at its first line (or by nothing elsewhere). Adds to
+// Writes a chunk's invoices, each of its spread orders `cutOrders`
+// (ascending) replaced by what `settledAt` says at the order's place: the
+// whole order's invoice at its first place, nothing at the others, or the
+// chunk's own invoice for an order that stood in this chunk only. Adds to
 // `written` the invoices it writes and their totals, counted from the
-// spilled layout and amounts, not from the chunks' counters.
+// spilled layout and amounts, not from the chunks' counters. Returns the
+// orders kept as the chunk wrote them.
 function writeInvoices(
   invoices: Buffer,
   index: SpillIndex,
-  cut: Set<number> | undefined,
   chunk: number,
-  firstLines: FirstLines,
+  cutOrders: number[],
+  settledAt: (order: number) => SettledReader,
   out: OutputWriter,
   written: Written,
-): void {
-  const { invoiceEnds } = index;
-  const cutOrders = cut ? [...cut].sort((a, b) => a - b) : [];
+): number[] {
+  const { invoiceEnds, invoiceTotals } = index;
   const sum = new ExactSum();
   written.invoices += sumUncut(index, cutOrders, sum);
-  const firstLinesHere = firstLines.get(chunk);
+  const kept: number[] = [];
   let from = 0;
   for (const order of cutOrders) {
     const start = order === 0 ? 0 : invoiceEnds[order - 1];
     out.write(invoices.subarray(from, start));
-    const merged = firstLinesHere?.get(order);
-    if (merged) {
-      out.write(merged.line);
-      written.invoices++;
-      sum.add(merged.totalMinor);
-    }
     from = invoiceEnds[order];
+    const settled = settledAt(order);
+    if (!settled.isAt(chunk, order)) continue;
+    if (settled.kind === Settled.invoice) {
+      out.write(settled.line);
+      written.invoices++;
+      sum.add(settled.totalMinor);
+    } else {
+      kept.push(order);
+      from = start;
+      if (invoiceEnds[order] > start) {
+        written.invoices++;
+        sum.add(invoiceTotals[order]);
+      }
+    }
+    settled.next();
   }
   out.write(invoices.subarray(from));
   written.totalMinor += sum.total();
+  return kept;
 }
 
 // Adds to `sum` the totals of a chunk's invoices that are written as the
@@ -247,17 +257,17 @@ function writeRejects(
   chunk: AcceptedChunk,
   rejects: Buffer,
   index: SpillIndex,
-  cut: Set<number> | undefined,
-  extra: Array<{ line: number; text: string }> | undefined,
+  cut: Set<number>,
+  extra: Array<{ line: number; text: string }>,
   out: OutputWriter,
 ): number {
-  if (chunk.rejects === 0 && !extra) return 0;
+  if (chunk.rejects === 0 && extra.length === 0) return 0;
   const text = chunk.rejectAscii
     ? rejects.toString('latin1')
     : rejects.toString('utf8');
   const lines: Array<{ line: number; text: string }> = [];
   for (let i = 0; i < chunk.rejects; i++) {
-    if (cut?.has(index.rejectOrders[i])) continue;
+    if (cut.has(index.rejectOrders[i])) continue;
     const line = chunk.linesBefore + index.rejectLines[i] + 1;
     const tail = text.slice(
       i === 0 ? 0 : index.rejectEnds[i - 1],
@@ -265,7 +275,7 @@ function writeRejects(
     );
     lines.push({ line, text: `${line},${tail}` });
   }
-  if (extra) {
+  if (extra.length > 0) {
     lines.push(...extra);
     lines.sort((a, b) => a.line - b.line);
   }

@@ -9,9 +9,9 @@ import { log } from '../log.js';
 import type { AcceptedChunk } from './chain.js';
 import {
   findSpreadIds,
-  spreadIdsOf,
+  orderCountsOf,
+  SpreadIds,
   type IdSource,
-  type SpreadIds,
 } from './spread-ids.js';
 
 /** A check of the spread ids of a run's chunks, once all are in. */
@@ -31,7 +31,8 @@ export interface SpreadIdCheck {
 /** A check on a thread of its own, started by prepare() or begin(). */
 export function checkOnThread(): SpreadIdCheck {
   let thread: Worker | undefined;
-  let answer: Promise<Int32Array | undefined> = Promise.resolve(undefined);
+  let answer: Promise<Uint16Array<ArrayBuffer> | undefined> =
+    Promise.resolve(undefined);
   let sources: IdSource[] = [];
   const prepare = () => {
     if (thread) return;
@@ -58,8 +59,10 @@ export function checkOnThread(): SpreadIdCheck {
       thread!.postMessage(sources);
     },
     async result(pause) {
-      const places = await answer;
-      return places ? spreadIdsOf(places) : findSpreadIds(sources, pause);
+      const marks = await answer;
+      return marks
+        ? new SpreadIds(orderCountsOf(sources), marks)
+        : findSpreadIds(sources, pause);
     },
     async stop() {
       await thread?.terminate();

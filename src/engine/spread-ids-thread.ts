@@ -1,9 +1,9 @@
 // The entry of the thread that finds the spread ids while the merge writes
 // (spread-ids-aside.ts): it waits for the chunks, answers, and ends.
 import { parentPort } from 'node:worker_threads';
-import { findSpreadPlaces, type IdSource } from './spread-ids.js';
+import { findSpreadIds, type IdSource } from './spread-ids.js';
 
 parentPort?.once('message', async (chunks: IdSource[]) => {
-  const places = await findSpreadPlaces(chunks, async () => undefined);
-  parentPort?.postMessage(places, [places.buffer]);
+  const { marks } = await findSpreadIds(chunks, async () => undefined);
+  parentPort?.postMessage(marks, [marks.buffer]);
 });

@@ -8,14 +8,90 @@
 // that sent them, about 0.3 s of CPU on 10M rows while the cores were busy.
 import { closeSync, openSync } from 'node:fs';
 import type { AcceptedChunk } from './chain.js';
+import { hashOrderId } from '../orders/hash.js';
 import { KeyTable, PARTS } from './key-table.js';
 import { readSpillIdOffsets, readSpillIds } from './spill.js';
 
 // Partitions read together: 1/8 of the ids at a time.
 const GROUP = 32;
 
-/** Per chunk, its orders whose id hash stands in other chunks too. */
-export type SpreadIds = Map<number, Set<number>>;
+/** The low bits of an id's hash that a spread order's mark keeps. */
+const MARK_BITS = 12;
+
+/** The most buckets that spread orders can be shared out to by their marks. */
+export const MAX_BUCKETS = 1 << MARK_BITS;
+
+/**
+ * Per chunk, its orders whose id hash stands in other chunks too: one mark
+ * an order of every chunk, 0 for an order of its own, 1 + the low bits of
+ * its id's hash for a spread one, by which spread orders are shared out
+ * to buckets. Two bytes an order, whatever the file: sets of order numbers
+ * cost about 30 bytes a spread order, and a file whose orders are
+ * scattered has millions of them.
+ */
+export class SpreadIds {
+  /** The marks of every chunk's orders, chunk after chunk. */
+  readonly marks: Uint16Array<ArrayBuffer>;
+  /** How many orders are marked spread. */
+  count = 0;
+  // Where each chunk's marks start, by chunk number; then their end.
+  readonly #starts: Int32Array;
+
+  /** No order spread yet; `marks` given when a thread found them. */
+  constructor(
+    orderCounts: ArrayLike<number>,
+    marks?: Uint16Array<ArrayBuffer>,
+  ) {
+    this.#starts = new Int32Array(orderCounts.length + 1);
+    for (let chunk = 0; chunk < orderCounts.length; chunk++) {
+      this.#starts[chunk + 1] = this.#starts[chunk] + orderCounts[chunk];
+    }
+    this.marks = marks ?? new Uint16Array(this.#starts[orderCounts.length]);
+    if (marks) for (const mark of marks) if (mark !== 0) this.count++;
+  }
+
+  /** Marks order `order` of chunk `chunk` spread; `hash` is its id's. */
+  mark(chunk: number, order: number, hash: number): void {
+    const at = this.#starts[chunk] + order;
+    if (this.marks[at] === 0) this.count++;
+    // ToUint32 of an integer double: its low 32 bits, exactly.
+    this.marks[at] = 1 + ((hash >>> 0) & (MAX_BUCKETS - 1));
+  }
+
+  /** The spread orders of a chunk, ascending. */
+  ordersOf(chunk: number): number[] {
+    const orders: number[] = [];
+    const start = this.#starts[chunk];
+    const end = this.#starts[chunk + 1];
+    for (let at = start; at < end; at++) {
+      if (this.marks[at] !== 0) orders.push(at - start);
+    }
+    return orders;
+  }
+
+  /**
+   * The bucket of a spread order when `buckets` (a power of two up to
+   * MAX_BUCKETS) share out the spread orders by their ids' hashes.
+   */
+  bucketOf(chunk: number, order: number, buckets: number): number {
+    return (this.marks[this.#starts[chunk] + order] - 1) & (buckets - 1);
+  }
+
+  /** Whether `other` marks the same orders spread. */
+  equals(other: SpreadIds): boolean {
+    if (other.count !== this.count) return false;
+    if (other.marks.length !== this.marks.length) return false;
+    for (let at = 0; at < this.marks.length; at++) {
+      if ((this.marks[at] === 0) !== (other.marks[at] === 0)) return false;
+    }
+    return true;
+  }
+}
+
+/** What spread ids need of a chunk: how many orders it has. */
+export function orderCountsOf(chunks: Array<{ orders: number }>): number[] {
+  return chunks.map((chunk) => chunk.orders);
+}
 
 /** What the check needs of a chunk: its number and where its ids lie. */
 export type IdSource = Pick<
@@ -39,29 +115,10 @@ export async function findSpreadIds(
   chunks: IdSource[],
   pause: () => Promise<void>,
 ): Promise<SpreadIds> {
-  return spreadIdsOf(await findSpreadPlaces(chunks, pause));
-}
-
-/**
- * findSpreadIds' places as a flat list of chunk and order numbers, as the
- * thread that finds them sends them (spreadIdsOf makes them spread ids):
- * a thread that built the sets too spent half its time on them.
- */
-export async function findSpreadPlaces(
-  chunks: IdSource[],
-  pause: () => Promise<void>,
-): Promise<Int32Array<ArrayBuffer>> {
-  let places = new Int32Array(1024);
-  let count = 0;
-  const table = new KeyTable((chunk, order) => {
-    if (count + 2 > places.length) {
-      const grown = new Int32Array(places.length * 2);
-      grown.set(places);
-      places = grown;
-    }
-    places[count++] = chunk;
-    places[count++] = order;
-  });
+  const spread = new SpreadIds(orderCountsOf(chunks));
+  const table = new KeyTable((chunk, order, hash) =>
+    spread.mark(chunk, order, hash),
+  );
   const files = new Map<string, number>();
   const fdOf = (path: string) => {
     let fd = files.get(path);
@@ -98,14 +155,15 @@ export async function findSpreadPlaces(
           starts[i],
         );
       });
-      for (let part = group; part < group + GROUP; part++) {
+      for (let partition = group; partition < group + GROUP; partition++) {
         let ids = 0;
-        for (const own of offsets) ids += own[part + 1] - own[part];
+        for (const own of offsets) ids += own[partition + 1] - own[partition];
         table.start(ids);
         // Chunk after chunk, in input order, as the table needs.
         for (let i = 0; i < chunks.length; i++) {
-          const from = starts[i] + offsets[i][part] - offsets[i][group];
-          const to = from + offsets[i][part + 1] - offsets[i][part];
+          const own = offsets[i];
+          const from = starts[i] + own[partition] - own[group];
+          const to = from + own[partition + 1] - own[partition];
           addIds(table, chunks[i].index, pairs, from, to);
         }
       }
@@ -113,7 +171,7 @@ export async function findSpreadPlaces(
   } finally {
     for (const fd of files.values()) closeSync(fd);
   }
-  return places.slice(0, count);
+  return spread;
 }
 
 // Adds a chunk's ids, pairs [from, to) of `pairs`.
@@ -135,39 +193,14 @@ function addIds(
  * merge starts with these while findSpreadIds runs beside it.
  */
 export function guessSpreadIds(chunks: AcceptedChunk[]): SpreadIds {
-  const spread: SpreadIds = new Map();
+  const spread = new SpreadIds(orderCountsOf(chunks));
   for (let i = 1; i < chunks.length; i++) {
     const before = chunks[i - 1].edges.at(-1);
     const after = chunks[i].edges[0];
     if (!before || !after || before.facts.key !== after.facts.key) continue;
-    addPlace(spread, chunks[i - 1].index, before.order);
-    addPlace(spread, chunks[i].index, after.order);
+    const hash = hashOrderId(after.facts.key);
+    spread.mark(chunks[i - 1].index, before.order, hash);
+    spread.mark(chunks[i].index, after.order, hash);
   }
   return spread;
-}
-
-/** Whether two sets of spread ids are the same. */
-export function sameSpreadIds(one: SpreadIds, other: SpreadIds): boolean {
-  if (one.size !== other.size) return false;
-  for (const [chunk, orders] of one) {
-    const others = other.get(chunk);
-    if (others?.size !== orders.size) return false;
-    for (const order of orders) if (!others.has(order)) return false;
-  }
-  return true;
-}
-
-/** The spread ids of a flat list of chunk and order numbers. */
-export function spreadIdsOf(places: ArrayLike<number>): SpreadIds {
-  const spread: SpreadIds = new Map();
-  for (let at = 0; at < places.length; at += 2) {
-    addPlace(spread, places[at], places[at + 1]);
-  }
-  return spread;
-}
-
-function addPlace(spread: SpreadIds, chunk: number, order: number): void {
-  let orders = spread.get(chunk);
-  if (!orders) spread.set(chunk, (orders = new Set()));
-  orders.add(order);
 }

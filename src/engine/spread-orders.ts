@@ -2,172 +2,204 @@
 // through the file): read again from the input, folded together in input
 // order, and settled whole, correcting what each chunk counted alone.
 //
-// Known shortcoming: every such order is held in the primary's memory
-// until the outputs are written, about 0.6 KB each. That is nothing for the
-// few orders cut at chunk edges, but a file whose orders' lines are
-// scattered makes nearly every order spread, and memory then grows with
-// the file (1M shuffled rows: a peak of about 450 MiB; see the README);
-// one too large for the heap ends with Node's out-of-memory report (exit
-// 134), its temporary files left for the next run to remove. Settling them
-// by id partition, a group of partitions at a time, with their invoice
-// lines spilled and merged back in input order, would bound it.
+// They are settled a bucket at a time, a bucket holding the orders whose
+// ids' hashes end in the same bits: each stretch goes to its bucket
+// as the chunks are read again, then each bucket is folded and settled,
+// its invoice lines kept in the order of their first places for the merge
+// to write. So memory holds one bucket's orders and a block of every
+// bucket (bucket-spill.ts), not every spread order: a file whose orders
+// are scattered makes millions of them, and holding them all took 2.4 GiB
+// on 10M shuffled rows.
+import { join } from 'node:path';
 import { Code } from '../orders/codes.js';
 import { OrderPartial } from '../orders/partial.js';
-import {
-  finalLineCode,
-  settleOrder,
-  type PartialFacts,
-} from '../orders/settlement.js';
+import { settleOrder, type PartialFacts } from '../orders/settlement.js';
 import { ByteSink } from '../orders/byte-sink.js';
 import { writeInvoice } from '../orders/render.js';
 import type { Rules } from '../orders/rules.js';
-import type { RowFacts } from '../orders/row-table.js';
-import { renderRowReject } from '../orders/settle-chunk.js';
-import type { ChunkChain } from './chain.js';
-import type { SpreadIds } from './spread-ids.js';
+import { BucketSpill } from './bucket-spill.js';
+import type { AcceptedChunk, ChunkChain } from './chain.js';
 import type { MergeResult } from './merge.js';
+import { rejectedPlace, SettledOrders } from './settled-orders.js';
+import { MAX_BUCKETS, type SpreadIds } from './spread-ids.js';
+import {
+  putSettled,
+  putStretch,
+  Settled,
+  StretchReader,
+} from './spread-records.js';
 import { readStretches } from './stretches.js';
 
-/** A spread order's invoice line, to be written at its first line. */
-export interface MergedInvoice {
-  line: Buffer;
-  totalMinor: number;
-}
+// For tests only: ORDER_BATCH_TEST_SMALL_BUCKETS makes buckets of 200
+// stretches and blocks of 4 KiB, so that a test's few thousand rows take
+// many buckets and spill them, as millions of scattered rows do.
+const smallBuckets = Boolean(process.env.ORDER_BATCH_TEST_SMALL_BUCKETS);
 
-/** Per chunk, the invoice lines of the spread orders first seen there. */
-export type FirstLines = Map<number, Map<number, MergedInvoice>>;
+// Spread orders' stretches a bucket. Folding holds about 0.5 KB an order,
+// a few stretches each, and the garbage of the buckets before it: 40,000
+// a bucket peaked at 240 MiB on 10M shuffled rows, 10,000 at 216 MiB.
+const STRETCHES_A_BUCKET = smallBuckets ? 200 : 10_000;
+// The blocks of all buckets together, in memory at once, and the least.
+const BLOCKS_BYTES = smallBuckets ? 0 : 16 << 20;
+const MIN_BLOCK_BYTES = 4 << 10;
 
-/** An order found in several chunks, gathered from all of them. */
-export interface SpreadOrder {
-  whole: OrderPartial;
-  /**
-   * Where its stretches stand, in input order: a chunk and the order's
-   * number there, two numbers a stretch. A single stretch means an id
-   * whose hash only shares another's: the order is not spread at all.
-   */
-  places: number[];
-  /**
-   * Its first stretch, until a second comes: what a chunk counted for a
-   * stretch is taken back as soon as the order is known to be spread, so
-   * that no stretch is held to the end (1M shuffled rows held half a
-   * million of them).
-   */
-  firstStretch: PartialFacts | undefined;
-  /** Its records, for the rejects file should the order be rejected. */
-  records: Array<{ chunk: number; line: number; row: RowFacts }>;
-}
-
-// Lets signal handlers run, and stops the merge once one has.
+/** Lets signal handlers run, and stops the merge once one has. */
 export async function pause(signal: AbortSignal | undefined): Promise<void> {
   await new Promise(setImmediate);
   signal?.throwIfAborted();
 }
 
 /**
- * Folds together, in input order, the stretches of every order whose id
- * hash stands in several chunks, and takes back from `result` what each
- * chunk counted for its stretch. A stretch at a chunk's edge, the usual
+ * Settles whole the orders that `spreadIds` marks, taking back from
+ * `result` what each chunk counted for its stretch alone, and counting
+ * each whole order once instead. A stretch at a chunk's edge, the usual
  * case, is taken from the facts the chunk reported; any other is read
- * again from the input. Records are read only for the orders that turn
- * out rejected, for the rejects file: a file of scattered orders makes
- * millions of them otherwise.
+ * again from the input. Buckets that outgrow memory go to files in
+ * `spillDir`.
  */
-export async function gatherSpreadOrders(
+export async function settleSpreadOrders(
   chain: ChunkChain,
   spreadIds: SpreadIds,
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
   result: MergeResult,
+  spillDir: string,
   signal: AbortSignal | undefined,
-): Promise<Map<string, SpreadOrder>> {
-  const spread = new Map<string, SpreadOrder>();
-  const add = (chunk: number, order: number, partial: PartialFacts) => {
-    let entry = spread.get(partial.key);
-    if (!entry) {
-      const whole = new OrderPartial(partial.key, -1);
-      entry = { whole, places: [], firstStretch: partial, records: [] };
-      spread.set(partial.key, entry);
-    } else {
-      if (entry.firstStretch) takeBack(entry.firstStretch, rules, result);
-      entry.firstStretch = undefined;
-      takeBack(partial, rules, result);
-    }
-    entry.whole.merge(partial);
-    entry.places.push(chunk, order);
-  };
-
-  for (const chunk of chain.accepted) {
-    const wanted = spreadIds.get(chunk.index);
-    if (!wanted) continue;
-    await pause(signal);
-    const toRead = new Set(wanted);
-    for (const { order, facts } of chunk.edges) {
-      if (!wanted.has(order)) continue;
-      toRead.delete(order);
-      add(chunk.index, order, facts);
-    }
-    if (toRead.size === 0) continue;
-    const how = { rules, readRecord, records: false };
-    for (const stretch of readStretches(chunk, toRead, how)) {
-      add(chunk.index, stretch.order, stretch.partial);
-    }
+): Promise<SettledOrders> {
+  let buckets = 1;
+  while (
+    buckets < MAX_BUCKETS &&
+    buckets * STRETCHES_A_BUCKET < spreadIds.count
+  ) {
+    buckets *= 2;
   }
-  await readRejectedRecords(spread, chain, rules, readRecord, signal);
-  return spread;
+  const blockBytes = Math.max(MIN_BLOCK_BYTES, BLOCKS_BYTES / buckets);
+  const stretches = new BucketSpill(
+    join(spillDir, 'spread-stretches.bin'),
+    buckets,
+    blockBytes,
+  );
+  const settled = new BucketSpill(
+    join(spillDir, 'spread-settled.bin'),
+    buckets,
+    blockBytes,
+  );
+  try {
+    const how = { rules, readRecord, result, signal };
+    await gatherStretches(chain, spreadIds, stretches, how);
+    const rejected = await settleBuckets(stretches, settled, how);
+    return new SettledOrders(spreadIds, settled, rejected);
+  } catch (error) {
+    settled.close();
+    throw error;
+  } finally {
+    stretches.close();
+  }
 }
 
-// Reads the records of the spread orders that are rejected, chunk after
-// chunk; each order's records end in line order.
-async function readRejectedRecords(
-  spread: Map<string, SpreadOrder>,
+interface Settling {
+  rules: Rules;
+  readRecord: (start: number, end: number) => Buffer;
+  result: MergeResult;
+  signal: AbortSignal | undefined;
+}
+
+// Puts the stretches of every spread order into their buckets, chunk after
+// chunk, taking back what each chunk counted for them.
+async function gatherStretches(
   chain: ChunkChain,
+  spreadIds: SpreadIds,
+  stretches: BucketSpill,
+  { rules, readRecord, result, signal }: Settling,
+): Promise<void> {
+  for (const chunk of chain.accepted) {
+    const orders = spreadIds.ordersOf(chunk.index);
+    if (orders.length === 0) continue;
+    await pause(signal);
+    const found = stretchesOf(chunk, orders, rules, readRecord);
+    for (const { order, facts } of found) {
+      takeBack(facts, rules, result);
+      const bucket = spreadIds.bucketOf(chunk.index, order, stretches.buckets);
+      putStretch(stretches.sink(bucket), chunk.index, order, facts);
+      stretches.wrote(bucket);
+    }
+  }
+}
+
+// Folds and settles the orders of each bucket of `stretches`, writing what
+// the merge does at their first places to the same bucket of `settled`.
+// Returns the rejected orders' places and codes, sorted (rejectedPlace).
+async function settleBuckets(
+  stretches: BucketSpill,
+  settled: BucketSpill,
+  { rules, result, signal }: Settling,
+): Promise<Float64Array> {
+  const rejected: number[] = [];
+  for (let bucket = 0; bucket < stretches.buckets; bucket++) {
+    await pause(signal);
+    const folded = foldBucket(stretches, bucket, rules);
+    stretches.free(bucket);
+    for (const order of folded.values()) {
+      settleSpreadOrder(order, rules, result, settled.sink(bucket), rejected);
+      settled.wrote(bucket);
+    }
+  }
+  return Float64Array.from(rejected).sort();
+}
+
+// The stretches of a chunk's spread orders `orders`, by order number (a
+// bucket's orders are then folded in the order of their first places):
+// from the facts the chunk reported for its edges, or read again.
+function stretchesOf(
+  chunk: AcceptedChunk,
+  orders: number[],
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  // Per chunk, the rejected orders standing in it, by order number there.
-  const wanted = new Map<number, Map<number, SpreadOrder>>();
-  for (const entry of spread.values()) {
-    if (!isSpread(entry)) continue;
-    if (settleOrder(entry.whole, rules).code === Code.none) continue;
-    forEachPlace(entry, (chunk, order) => {
-      if (!wanted.has(chunk)) wanted.set(chunk, new Map());
-      wanted.get(chunk)!.set(order, entry);
-    });
+): Array<{ order: number; facts: PartialFacts }> {
+  const toRead = new Set(orders);
+  const found: Array<{ order: number; facts: PartialFacts }> = [];
+  for (const edge of chunk.edges) {
+    if (toRead.delete(edge.order)) found.push(edge);
   }
-  const how = { rules, readRecord, records: true };
-  const entries = new Set<SpreadOrder>();
-  for (const chunk of chain.accepted) {
-    const orders = wanted.get(chunk.index);
-    if (!orders) continue;
-    await pause(signal);
-    const stretches = readStretches(chunk, new Set(orders.keys()), how);
-    for (const stretch of stretches) {
-      const entry = orders.get(stretch.order)!;
-      entry.records.push(...stretch.records);
-      entries.add(entry);
+  if (toRead.size > 0) {
+    const how = { rules, readRecord, records: false };
+    for (const stretch of readStretches(chunk, toRead, how)) {
+      found.push({ order: stretch.order, facts: stretch.partial });
     }
   }
-  for (const entry of entries) entry.records.sort((a, b) => a.line - b.line);
+  return found.sort((a, b) => a.order - b.order);
 }
 
-// One sink for every spread order's invoice line, copied out once written:
-// a sink allocates 64 KiB, a thousand times on 10M rows.
-const invoiceLine = new ByteSink();
-
-/** Whether an order gathered stands in several chunks (see places). */
-export function isSpread(order: SpreadOrder): boolean {
-  return order.places.length > 2;
+/** A spread order folded whole, and where its stretches stand. */
+interface FoldedOrder {
+  whole: OrderPartial;
+  /** A chunk and the order's number there, two numbers a stretch. */
+  places: number[];
 }
 
-/** Calls `each` with the chunk and order number of each of its stretches. */
-export function forEachPlace(
-  order: SpreadOrder,
-  each: (chunk: number, order: number) => void,
-): void {
-  const { places } = order;
-  for (let at = 0; at < places.length; at += 2)
-    each(places[at], places[at + 1]);
+// Folds a bucket's stretches by id, in input order: the orders come out
+// in the order of their first places.
+function foldBucket(
+  stretches: BucketSpill,
+  bucket: number,
+  rules: Rules,
+): Map<string, FoldedOrder> {
+  const folded = new Map<string, FoldedOrder>();
+  const reader = new StretchReader(rules);
+  for (const block of stretches.blocks(bucket)) {
+    reader.read(block);
+    while (reader.next()) {
+      const facts = reader.facts!;
+      let order = folded.get(facts.key);
+      if (!order) {
+        order = { whole: new OrderPartial(facts.key, -1), places: [] };
+        folded.set(facts.key, order);
+      }
+      order.whole.merge(facts);
+      order.places.push(reader.chunk, reader.order);
+    }
+  }
+  return folded;
 }
 
 // Takes back what a chunk counted for a stretch of a spread order, as it
@@ -189,47 +221,54 @@ function takeBack(partial: PartialFacts, rules: Rules, result: MergeResult) {
   );
 }
 
-// Settles a spread order whole (what its chunks counted is taken back as
-// it is gathered): counts the whole order once, and prepares its output.
-export function settleSpreadOrder(
-  key: string,
-  order: SpreadOrder,
+// One sink for every spread order's invoice line, copied once written.
+const invoiceLine = new ByteSink();
+
+// Settles a folded order whole, counts it once, and writes to `sink` what
+// the merge does at its first place; a rejected order's places go on
+// `rejected` with its code, for the rejects file.
+function settleSpreadOrder(
+  order: FoldedOrder,
   rules: Rules,
   result: MergeResult,
-  readRecord: (start: number, end: number) => Buffer,
-  firstLines: FirstLines,
-  extraRejects: Map<number, Array<{ line: number; text: string }>>,
+  sink: ByteSink,
+  rejected: number[],
 ): void {
-  const whole = settleOrder(order.whole, rules);
-  const [firstChunk, firstOrder] = order.places;
-  if (whole.code === Code.none) {
+  const { whole, places } = order;
+  const settlement = settleOrder(whole, rules);
+  if (settlement.code === Code.none) {
     result.invoices++;
-    result.invoicedRows += order.whole.jsonLines || order.whole.lines;
+    result.invoicedRows += whole.jsonLines || whole.lines;
     result.totals.addInvoice(
-      order.whole.currency,
-      order.whole.subtotalMinor,
-      whole.taxMinor,
-      whole.totalMinor,
+      whole.currency,
+      whole.subtotalMinor,
+      settlement.taxMinor,
+      settlement.totalMinor,
     );
-    // Written by the same code as every chunk's invoices, byte for byte.
-    const line = invoiceLine;
-    line.clear();
-    writeInvoice(line, order.whole, whole, rules);
-    if (!firstLines.has(firstChunk)) firstLines.set(firstChunk, new Map());
-    firstLines.get(firstChunk)!.set(firstOrder, {
-      line: Buffer.from(line.bytes()),
-      totalMinor: whole.totalMinor,
-    });
-    return;
+  } else {
+    result.rejectedOrders++;
   }
-
-  result.rejectedOrders++;
-  for (const record of order.records) {
-    const code = finalLineCode(record.row.code, whole);
-    const tail = renderRowReject(record.row, code, key, rules, readRecord);
-    if (!extraRejects.has(record.chunk)) extraRejects.set(record.chunk, []);
-    extraRejects
-      .get(record.chunk)!
-      .push({ line: record.line, text: `${record.line},${tail}` });
+  const [chunk, first] = places;
+  invoiceLine.clear();
+  if (places.length === 2) {
+    // One stretch: its id only shared its hash with another's, and its
+    // chunk's own output stays.
+    putSettled(sink, Settled.keep, chunk, first, 0, invoiceLine.bytes());
+  } else if (settlement.code === Code.none) {
+    // Written by the same code as every chunk's invoices, byte for byte.
+    writeInvoice(invoiceLine, whole, settlement, rules);
+    const { totalMinor } = settlement;
+    putSettled(
+      sink,
+      Settled.invoice,
+      chunk,
+      first,
+      totalMinor,
+      invoiceLine.bytes(),
+    );
+  } else {
+    for (let at = 0; at < places.length; at += 2) {
+      rejected.push(rejectedPlace(places[at], places[at + 1], settlement.code));
+    }
   }
 }

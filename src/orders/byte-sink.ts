@@ -9,9 +9,14 @@ const DOT = 0x2e;
 
 /** Bytes written so far, in a buffer that doubles when full. */
 export class ByteSink {
-  #buffer = Buffer.allocUnsafe(1 << 16);
+  #buffer: Buffer;
   /** Bytes written; a caller writing through room() moves it on. */
   length = 0;
+
+  /** A sink whose buffer starts with `bytes` of room. */
+  constructor(bytes = 1 << 16) {
+    this.#buffer = Buffer.allocUnsafe(bytes);
+  }
 
   /** Forgets what was written, keeping the buffer for what comes next. */
   clear(): void {

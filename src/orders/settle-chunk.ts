@@ -201,7 +201,7 @@ function layOutRejects(
     order < 0 || settlements[order].code !== Code.none;
   forEachRow(processor, readRecord, rejected, (row, line, order) => {
     const code =
-      order < 0 ? row.code : finalLineCode(row.code, settlements[order]);
+      order < 0 ? row.code : finalLineCode(row.code, settlements[order].code);
     const key = order < 0 ? '' : processor.orders[order].key;
     text += renderRowReject(row, code, key, processor.rules, readRecord);
     lines.push(line);

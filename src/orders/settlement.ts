@@ -72,8 +72,8 @@ export function settleOrder(order: PartialFacts, rules: Rules): Settlement {
 }
 
 /** The code a line of a settled order gets: its own, or the order's. */
-export function finalLineCode(ownCode: number, settlement: Settlement): number {
-  if (ownCode === 0) return settlement.code;
-  if (settlement.code === 0) return ownCode;
-  return Math.min(ownCode, settlement.code);
+export function finalLineCode(ownCode: number, orderCode: number): number {
+  if (ownCode === 0) return orderCode;
+  if (orderCode === 0) return ownCode;
+  return Math.min(ownCode, orderCode);
 }

@@ -143,6 +143,27 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
     expect(leftovers(dir)).toEqual([]);
   });
 
+  // Spread orders are settled a bucket at a time, blocks past their size
+  // going to a file: the hook makes buckets of 200 stretches and blocks of
+  // 4 KiB, so that these few thousand rows take the path of millions.
+  test.each([
+    ['shuffled.csv', ['--chunk-size', '1k']],
+    ['shuffled.csv', ['--processes', '2', '--chunk-size', '4k']],
+    ['orders.jsonl', ['--chunk-size', '4k']],
+    ['small.csv', ['--chunk-size', '3']],
+  ])('%s %j, in small buckets written to disk', async (input, args) => {
+    const tag = `buckets-${input}-${args.join('')}`;
+    process.env.ORDER_BATCH_TEST_SMALL_BUCKETS = '1';
+    try {
+      const outputs = await processWith(dir, input, tag, args);
+
+      expectSameOutputs(outputs, reference[input]);
+      expect(leftovers(dir)).toEqual([]);
+    } finally {
+      delete process.env.ORDER_BATCH_TEST_SMALL_BUCKETS;
+    }
+  });
+
   // Found by the property below: an order rejected by a malformed first
   // line, its valid lines each in a chunk of their own (invoiced there,
   // taken back by the merge), left its currency in the totals with sums

@@ -32,7 +32,11 @@ function expectedSpread(chunks: Chunks): string[] {
 // then partition by partition, chunk after chunk.
 function foundSpread(chunks: Chunks): string[] {
   const found: string[] = [];
-  const table = new KeyTable((c, o) => found.push(`${c}:${o}`));
+  const table = new KeyTable((c, o, hash) => {
+    // Each place is told with its own id's hash.
+    expect(hash).toBe(chunks[c][o]);
+    found.push(`${c}:${o}`);
+  });
   const sorted = chunks.map((hashes) =>
     partitionIds(Float64Array.from(hashes)),
   );

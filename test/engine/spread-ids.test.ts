@@ -1,12 +1,13 @@
-// The merge's guess of the spread ids: the orders of adjacent chunk edges
-// that share an id, which is all of them when no order stands apart.
+// Which orders of each chunk stand in other chunks too: the marks that
+// the id check and the merge's guess fill, and what the merge reads of them.
 import { describe, expect, test } from 'vitest';
 import type { AcceptedChunk } from '../../src/engine/chain.js';
 import {
   guessSpreadIds,
-  sameSpreadIds,
-  spreadIdsOf,
+  MAX_BUCKETS,
+  SpreadIds,
 } from '../../src/engine/spread-ids.js';
+import { hashOrderId } from '../../src/orders/hash.js';
 
 // A chunk whose edge orders (first and last) have these ids; an order's
 // number is its place among the chunk's orders.
@@ -14,11 +15,18 @@ function chunk(index: number, ids: string[]): AcceptedChunk {
   const edges = [...new Set([0, ids.length - 1])]
     .filter((order) => order >= 0)
     .map((order) => ({ order, facts: { key: ids[order] } }));
-  return { index, edges } as unknown as AcceptedChunk;
+  return { index, orders: ids.length, edges } as unknown as AcceptedChunk;
 }
 
-const asList = (spread: Map<number, Set<number>>) =>
-  [...spread].map(([c, orders]) => [c, [...orders].sort()]);
+// Each chunk's spread orders, for the chunks that have any.
+function asList(spread: SpreadIds, chunks: number): number[][][] {
+  const list: number[][][] = [];
+  for (let c = 0; c < chunks; c++) {
+    const orders = spread.ordersOf(c);
+    if (orders.length > 0) list.push([[c], orders]);
+  }
+  return list;
+}
 
 describe('guessSpreadIds', () => {
   test('takes the orders cut at chunk edges, and no others', () => {
@@ -29,29 +37,79 @@ describe('guessSpreadIds', () => {
       chunk(3, ['A']), // A cut between 2 and 3...
       chunk(4, ['A', 'F']), // ...and 3 and 4
     ];
-    expect(asList(guessSpreadIds(chunks))).toEqual([
-      [0, [1]],
-      [1, [0]],
-      [2, [1]],
-      [3, [0]],
-      [4, [0]],
+    const guess = guessSpreadIds(chunks);
+    expect(asList(guess, 5)).toEqual([
+      [[0], [1]],
+      [[1], [0]],
+      [[2], [1]],
+      [[3], [0]],
+      [[4], [0]],
     ]);
+    expect(guess.count).toBe(5);
   });
 
   test('a chunk without orders cuts nothing', () => {
     const chunks = [chunk(0, ['A']), chunk(1, []), chunk(2, ['A'])];
-    expect(guessSpreadIds(chunks).size).toBe(0);
+    expect(guessSpreadIds(chunks).count).toBe(0);
+  });
+
+  test("marks an order's places with its id's bucket", () => {
+    const chunks = [chunk(0, ['X', 'B']), chunk(1, ['B'])];
+    const guess = guessSpreadIds(chunks);
+    const low = hashOrderId('B') % MAX_BUCKETS;
+    for (const buckets of [1, 2, 64, MAX_BUCKETS]) {
+      expect(guess.bucketOf(0, 1, buckets)).toBe(low % buckets);
+      expect(guess.bucketOf(1, 0, buckets)).toBe(low % buckets);
+    }
   });
 });
 
-describe('sameSpreadIds and places', () => {
-  test('tell sets apart by chunk and by order', () => {
-    const one = spreadIdsOf([0, 1, 1, 0]);
-    expect(sameSpreadIds(one, spreadIdsOf([1, 0, 0, 1]))).toBe(true);
-    expect(sameSpreadIds(one, spreadIdsOf([0, 1, 1, 0, 1, 2]))).toBe(false);
-    expect(sameSpreadIds(one, spreadIdsOf([0, 1, 2, 0]))).toBe(false);
-    expect(sameSpreadIds(one, spreadIdsOf([0, 2, 1, 0]))).toBe(false);
-    // The thread's list, as it arrives: typed, in any order.
-    expect(spreadIdsOf(Int32Array.of(1, 0, 0, 1))).toEqual(one);
+describe('SpreadIds', () => {
+  test('marks orders of each chunk, and counts each once', () => {
+    const spread = new SpreadIds([3, 0, 2]);
+    spread.mark(0, 2, 7);
+    spread.mark(2, 0, 7);
+    spread.mark(0, 2, 7);
+    spread.mark(0, 0, 9);
+    expect(spread.count).toBe(3);
+    expect(asList(spread, 3)).toEqual([
+      [[0], [0, 2]],
+      [[2], [0]],
+    ]);
+  });
+
+  test("takes a thread's marks as they are, counting them", () => {
+    const found = new SpreadIds([2, 2]);
+    found.mark(0, 1, 5);
+    found.mark(1, 0, 5);
+    const copy = new SpreadIds([2, 2], found.marks.slice());
+    expect(copy.count).toBe(2);
+    expect(copy.equals(found)).toBe(true);
+  });
+
+  test('tells sets apart by chunk and by order, not by bucket', () => {
+    const one = new SpreadIds([2, 2]);
+    one.mark(0, 1, 1);
+    one.mark(1, 0, 1);
+    const same = new SpreadIds([2, 2]);
+    same.mark(1, 0, 2);
+    same.mark(0, 1, 2);
+    expect(one.equals(same)).toBe(true);
+    const more = new SpreadIds([2, 2]);
+    more.mark(0, 1, 1);
+    more.mark(1, 0, 1);
+    more.mark(1, 1, 1);
+    expect(one.equals(more)).toBe(false);
+    const moved = new SpreadIds([2, 2]);
+    moved.mark(0, 0, 1);
+    moved.mark(1, 0, 1);
+    expect(one.equals(moved)).toBe(false);
+  });
+
+  test('a large hash keeps its low bits', () => {
+    const spread = new SpreadIds([1]);
+    const hash = 2 ** 52 - 1;
+    spread.mark(0, 0, hash);
+    expect(spread.bucketOf(0, 0, MAX_BUCKETS)).toBe(MAX_BUCKETS - 1);
   });
 });

@@ -1,0 +1,114 @@
+// Spread orders' stretches and settled orders as spilled records: what is
+// read back is what was written, field for field.
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  putSettled,
+  putStretch,
+  Settled,
+  SettledReader,
+  StretchReader,
+} from '../../src/engine/spread-records.js';
+import { parseTaxRate } from '../../src/money/tax.js';
+import { ByteSink } from '../../src/orders/byte-sink.js';
+import { Rules } from '../../src/orders/rules.js';
+import type { PartialFacts } from '../../src/orders/settlement.js';
+import { CSV_SETTINGS } from '../orders/settings.js';
+
+// A tax table, so that a stretch's rate is its region's.
+const rules = new Rules({
+  ...CSV_SETTINGS,
+  tax: {
+    rate: parseTaxRate('0.19')!,
+    rounding: 'order',
+    table: [
+      ['DE', parseTaxRate('0.19')!],
+      ['FR', parseTaxRate('0.2')!],
+      ['*', parseTaxRate('0.05')!],
+    ],
+  },
+});
+
+const text = fc.string({ unit: 'grapheme', maxLength: 40 });
+const count = fc.integer({ min: 0, max: 2 ** 32 - 1 });
+const amount = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
+
+const facts: fc.Arbitrary<PartialFacts> = fc
+  .record({
+    key: text,
+    customerId: text,
+    hasValidLine: fc.boolean(),
+    currency: fc.constantFrom('USD', 'JPY', 'KWD', ''),
+    region: fc.constantFrom('DE', 'FR', 'US-CA', 'Zürich', ''),
+    minorDigits: fc.integer({ min: 0, max: 4 }),
+    lines: count,
+    quantity: amount,
+    subtotalMinor: amount,
+    lineTaxMinor: amount,
+    badRows: count,
+    jsonLines: count,
+    itemCode: fc.integer({ min: 0, max: 14 }),
+    mixed: fc.boolean(),
+    outOfRange: fc.boolean(),
+  })
+  .map((f) => ({
+    ...f,
+    rate: f.hasValidLine ? rules.rateOf(f.region) : undefined,
+  }));
+
+describe('stretch records', () => {
+  test('read back as written, places and facts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(count, count, facts), { maxLength: 30 }),
+        (stretches) => {
+          const sink = new ByteSink(16);
+          for (const [chunk, order, f] of stretches) {
+            putStretch(sink, chunk, order, f);
+          }
+          const reader = new StretchReader(rules);
+          reader.read(sink.bytes());
+          const read: Array<[number, number, PartialFacts]> = [];
+          while (reader.next()) {
+            read.push([reader.chunk, reader.order, reader.facts!]);
+          }
+          expect(read).toEqual(stretches);
+        },
+      ),
+    );
+  });
+});
+
+describe('settled records', () => {
+  test('read back in order across blocks, then none', () => {
+    const blocks: Buffer[] = [];
+    const written: Array<[number, number, number, number, string]> = [];
+    for (let block = 0; block < 3; block++) {
+      const sink = new ByteSink();
+      for (let i = 0; i < block + 1; i++) {
+        const line = block === 1 ? '' : `O-${block}-${i},Zoë,12.30\n`;
+        const kind = line ? Settled.invoice : Settled.keep;
+        const entry = [kind, block, i * 7, 2 ** 53 - 1 - i, line] as const;
+        putSettled(sink, kind, block, i * 7, entry[3], Buffer.from(line));
+        written.push([...entry]);
+      }
+      blocks.push(Buffer.from(sink.bytes()));
+    }
+    blocks.splice(1, 0, Buffer.alloc(0)); // an empty block is passed by
+    const reader = new SettledReader(blocks.values());
+    const read: typeof written = [];
+    while (reader.next()) {
+      expect(reader.isAt(reader.chunk, reader.order)).toBe(true);
+      read.push([
+        reader.kind,
+        reader.chunk,
+        reader.order,
+        reader.totalMinor,
+        reader.line.toString(),
+      ]);
+    }
+    expect(read).toEqual(written);
+    expect(reader.isAt(2, 14)).toBe(false);
+    expect(reader.next()).toBe(false);
+  });
+});
