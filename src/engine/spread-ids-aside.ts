@@ -14,6 +14,9 @@ import {
   type IdSource,
 } from './spread-ids.js';
 
+// What the thread answers: the marks of the spread ids it found.
+type Found = { marks: Uint16Array<ArrayBuffer>; count: number };
+
 /** A check of the spread ids of a run's chunks, once all are in. */
 export interface SpreadIdCheck {
   /** Whether the check runs beside the caller, on a thread. */
@@ -31,8 +34,7 @@ export interface SpreadIdCheck {
 /** A check on a thread of its own, started by prepare() or begin(). */
 export function checkOnThread(): SpreadIdCheck {
   let thread: Worker | undefined;
-  let answer: Promise<Uint16Array<ArrayBuffer> | undefined> =
-    Promise.resolve(undefined);
+  let answer: Promise<Found | undefined> = Promise.resolve(undefined);
   let sources: IdSource[] = [];
   const prepare = () => {
     if (thread) return;
@@ -59,9 +61,9 @@ export function checkOnThread(): SpreadIdCheck {
       thread!.postMessage(sources);
     },
     async result(pause) {
-      const marks = await answer;
-      return marks
-        ? new SpreadIds(orderCountsOf(sources), marks)
+      const found = await answer;
+      return found
+        ? new SpreadIds(orderCountsOf(sources), found)
         : findSpreadIds(sources, pause);
     },
     async stop() {

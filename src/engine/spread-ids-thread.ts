@@ -4,6 +4,6 @@ import { parentPort } from 'node:worker_threads';
 import { findSpreadIds, type IdSource } from './spread-ids.js';
 
 parentPort?.once('message', async (chunks: IdSource[]) => {
-  const { marks } = await findSpreadIds(chunks, async () => undefined);
-  parentPort?.postMessage(marks, [marks.buffer]);
+  const { marks, count } = await findSpreadIds(chunks, async () => undefined);
+  parentPort?.postMessage({ marks, count }, [marks.buffer]);
 });

@@ -37,17 +37,20 @@ export class SpreadIds {
   // Where each chunk's marks start, by chunk number; then their end.
   readonly #starts: Int32Array;
 
-  /** No order spread yet; `marks` given when a thread found them. */
+  /**
+   * No order spread yet; or the `marks` and `count` of spread ids found
+   * elsewhere (by the id check's thread).
+   */
   constructor(
     orderCounts: ArrayLike<number>,
-    marks?: Uint16Array<ArrayBuffer>,
+    found?: { marks: Uint16Array<ArrayBuffer>; count: number },
   ) {
     this.#starts = new Int32Array(orderCounts.length + 1);
     for (let chunk = 0; chunk < orderCounts.length; chunk++) {
       this.#starts[chunk + 1] = this.#starts[chunk] + orderCounts[chunk];
     }
-    this.marks = marks ?? new Uint16Array(this.#starts[orderCounts.length]);
-    if (marks) for (const mark of marks) if (mark !== 0) this.count++;
+    this.marks = found?.marks ?? new Uint16Array(this.#starts.at(-1)!);
+    this.count = found?.count ?? 0;
   }
 
   /** Marks order `order` of chunk `chunk` spread; `hash` is its id's. */
@@ -77,15 +80,20 @@ export class SpreadIds {
     return (this.marks[this.#starts[chunk] + order] - 1) & (buckets - 1);
   }
 
-  /** Whether `other` marks the same orders spread. */
+  /**
+   * Whether `other` marks the same orders spread, with the same bits of
+   * their hashes (two sets found for one run always have those).
+   */
   equals(other: SpreadIds): boolean {
     if (other.count !== this.count) return false;
-    if (other.marks.length !== this.marks.length) return false;
-    for (let at = 0; at < this.marks.length; at++) {
-      if ((this.marks[at] === 0) !== (other.marks[at] === 0)) return false;
-    }
-    return true;
+    // Byte for byte: a loop over a 10M-row file's 3.3M marks, run once and
+    // so never optimized, took 11 ms.
+    return bytesOf(this.marks).equals(bytesOf(other.marks));
   }
+}
+
+function bytesOf(marks: Uint16Array): Buffer {
+  return Buffer.from(marks.buffer, marks.byteOffset, marks.byteLength);
 }
 
 /** What spread ids need of a chunk: how many orders it has. */

@@ -78,23 +78,28 @@ describe('SpreadIds', () => {
     ]);
   });
 
-  test("takes a thread's marks as they are, counting them", () => {
+  test("takes a thread's marks and count as they are", () => {
     const found = new SpreadIds([2, 2]);
     found.mark(0, 1, 5);
     found.mark(1, 0, 5);
-    const copy = new SpreadIds([2, 2], found.marks.slice());
+    const marks = found.marks.slice();
+    const copy = new SpreadIds([2, 2], { marks, count: found.count });
     expect(copy.count).toBe(2);
     expect(copy.equals(found)).toBe(true);
   });
 
-  test('tells sets apart by chunk and by order, not by bucket', () => {
+  test('tells sets apart by chunk, by order and by bucket', () => {
     const one = new SpreadIds([2, 2]);
     one.mark(0, 1, 1);
     one.mark(1, 0, 1);
     const same = new SpreadIds([2, 2]);
-    same.mark(1, 0, 2);
-    same.mark(0, 1, 2);
+    same.mark(1, 0, 1);
+    same.mark(0, 1, 1);
     expect(one.equals(same)).toBe(true);
+    const otherBucket = new SpreadIds([2, 2]);
+    otherBucket.mark(1, 0, 2);
+    otherBucket.mark(0, 1, 2);
+    expect(one.equals(otherBucket)).toBe(false);
     const more = new SpreadIds([2, 2]);
     more.mark(0, 1, 1);
     more.mark(1, 0, 1);
