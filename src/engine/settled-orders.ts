@@ -93,7 +93,7 @@ export function spreadRejectsIn(
   if (orders.size === 0) return [];
   const how = { rules, readRecord, records: true };
   const lines: Array<{ line: number; text: string }> = [];
-  const wanted = new Set(orders.keys());
+  const wanted = [...orders.keys()];
   for (const { order, partial, records } of readStretches(chunk, wanted, how)) {
     const orderCode = orders.get(order)!;
     for (const { line, row } of records) {

@@ -27,6 +27,7 @@ import {
   putStretch,
   Settled,
   StretchReader,
+  TextTable,
 } from './spread-records.js';
 import { readStretches } from './stretches.js';
 
@@ -85,7 +86,7 @@ export async function settleSpreadOrders(
     blockBytes,
   );
   try {
-    const how = { rules, readRecord, result, signal };
+    const how = { rules, readRecord, result, signal, table: new TextTable() };
     await gatherStretches(chain, spreadIds, stretches, how);
     const rejected = await settleBuckets(stretches, settled, how);
     return new SettledOrders(spreadIds, settled, rejected);
@@ -99,6 +100,8 @@ export async function settleSpreadOrders(
 
 interface Settling {
   rules: Rules;
+  /** The currencies and regions of the stretches written. */
+  table: TextTable;
   readRecord: (start: number, end: number) => Buffer;
   result: MergeResult;
   signal: AbortSignal | undefined;
@@ -110,7 +113,7 @@ async function gatherStretches(
   chain: ChunkChain,
   spreadIds: SpreadIds,
   stretches: BucketSpill,
-  { rules, readRecord, result, signal }: Settling,
+  { rules, readRecord, result, signal, table }: Settling,
 ): Promise<void> {
   for (const chunk of chain.accepted) {
     const orders = spreadIds.ordersOf(chunk.index);
@@ -120,7 +123,7 @@ async function gatherStretches(
     for (const { order, facts } of found) {
       takeBack(facts, rules, result);
       const bucket = spreadIds.bucketOf(chunk.index, order, stretches.buckets);
-      putStretch(stretches.sink(bucket), chunk.index, order, facts);
+      putStretch(stretches.sink(bucket), chunk.index, order, facts, table);
       stretches.wrote(bucket);
     }
   }
@@ -132,12 +135,16 @@ async function gatherStretches(
 async function settleBuckets(
   stretches: BucketSpill,
   settled: BucketSpill,
-  { rules, result, signal }: Settling,
+  { rules, result, signal, table }: Settling,
 ): Promise<Float64Array> {
   const rejected: number[] = [];
   for (let bucket = 0; bucket < stretches.buckets; bucket++) {
     await pause(signal);
-    const folded = foldBucket(stretches, bucket, rules);
+    const folded = foldBucket(
+      stretches,
+      bucket,
+      new StretchReader(rules, table),
+    );
     stretches.free(bucket);
     for (const order of folded.values()) {
       settleSpreadOrder(order, rules, result, settled.sink(bucket), rejected);
@@ -147,27 +154,24 @@ async function settleBuckets(
   return Float64Array.from(rejected).sort();
 }
 
-// The stretches of a chunk's spread orders `orders`, by order number (a
-// bucket's orders are then folded in the order of their first places):
-// from the facts the chunk reported for its edges, or read again.
+// The stretches of a chunk's spread orders `orders` (ascending), in the
+// same order, so that a bucket's orders are folded in the order of their
+// first places: from the facts the chunk reported for its edges (its
+// first and last orders), or read again.
 function stretchesOf(
   chunk: AcceptedChunk,
   orders: number[],
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
 ): Array<{ order: number; facts: PartialFacts }> {
-  const toRead = new Set(orders);
-  const found: Array<{ order: number; facts: PartialFacts }> = [];
-  for (const edge of chunk.edges) {
-    if (toRead.delete(edge.order)) found.push(edge);
-  }
-  if (toRead.size > 0) {
-    const how = { rules, readRecord, records: false };
-    for (const stretch of readStretches(chunk, toRead, how)) {
-      found.push({ order: stretch.order, facts: stretch.partial });
-    }
-  }
-  return found.sort((a, b) => a.order - b.order);
+  const edges = new Map(chunk.edges.map((edge) => [edge.order, edge.facts]));
+  const toRead = orders.filter((order) => !edges.has(order));
+  const how = { rules, readRecord, records: false };
+  const read = readStretches(chunk, toRead, how).values();
+  return orders.map((order) => {
+    const facts = edges.get(order) ?? read.next().value!.partial;
+    return { order, facts };
+  });
 }
 
 /** A spread order folded whole, and where its stretches stand. */
@@ -182,14 +186,13 @@ interface FoldedOrder {
 function foldBucket(
   stretches: BucketSpill,
   bucket: number,
-  rules: Rules,
+  reader: StretchReader,
 ): Map<string, FoldedOrder> {
   const folded = new Map<string, FoldedOrder>();
-  const reader = new StretchReader(rules);
+  const { facts } = reader;
   for (const block of stretches.blocks(bucket)) {
     reader.read(block);
     while (reader.next()) {
-      const facts = reader.facts!;
       let order = folded.get(facts.key);
       if (!order) {
         order = { whole: new OrderPartial(facts.key, -1), places: [] };

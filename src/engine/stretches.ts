@@ -22,12 +22,12 @@ export interface Stretch {
 const WHOLE_CHUNK_AFTER = 16;
 
 /**
- * The wanted orders of a chunk, read again, by their order number there;
- * their records too when `how.records`.
+ * The `wanted` orders of a chunk (ascending order numbers), read again,
+ * in the same order; their records too when `how.records`.
  */
 export function readStretches(
   chunk: AcceptedChunk,
-  wanted: Set<number>,
+  wanted: number[],
   how: {
     rules: Rules;
     readRecord: (start: number, end: number) => Buffer;
@@ -35,23 +35,27 @@ export function readStretches(
   },
 ): Stretch[] {
   const { rules, readRecord } = how;
-  const stretches = new Map<number, Stretch>();
+  const stretches = wanted.map((order): Stretch => ({
+    order,
+    partial: undefined!,
+    records: [],
+  }));
   // Takes the orders `reads` names from a processor that read them again:
-  // its order numbers there, to the chunk's. One pass finds their records,
-  // however many they are (a scattered file has thousands a chunk).
+  // its order numbers there, to the places of their stretches. One pass
+  // finds their records, however many they are (a scattered file has
+  // thousands a chunk).
   const take = (
     processor: ChunkProcessor,
     // The bytes fed to the processor, and where in the input they start.
     bytes: Buffer,
     from: number,
-    reads: Map<number, number>,
+    reads: Map<number, Stretch>,
     linesBefore: number,
   ) => {
-    for (const [read, order] of reads) {
+    for (const [read, stretch] of reads) {
       const partial = processor.orders[read];
-      const stretch = stretches.get(order);
-      if (stretch) stretch.partial.merge(partial);
-      else stretches.set(order, { order, partial, records: [] });
+      if (stretch.partial) stretch.partial.merge(partial);
+      else stretch.partial = partial;
     }
     if (!how.records) return;
     forEachRow(
@@ -59,7 +63,7 @@ export function readStretches(
       (start, end) => bytes.subarray(start - from, end - from),
       (read) => reads.has(read),
       (row, line, read) => {
-        stretches.get(reads.get(read)!)!.records.push({
+        reads.get(read)!.records.push({
           chunk: chunk.index,
           line: linesBefore + line + 1,
           row,
@@ -68,23 +72,32 @@ export function readStretches(
     );
   };
 
-  if (wanted.size > WHOLE_CHUNK_AFTER) {
+  if (wanted.length > WHOLE_CHUNK_AFTER) {
     const processor = new ChunkProcessor(rules, chunk.start, chunk.end);
     const bytes = readRecord(chunk.start, chunk.end);
     processor.feed(bytes, chunk.start, true);
-    const reads = new Map([...wanted].map((order) => [order, order]));
+    if (!how.records) {
+      // Each order is one stretch, where the processor has it.
+      for (const stretch of stretches) {
+        stretch.partial = processor.orders[stretch.order];
+      }
+      return stretches;
+    }
+    const reads = new Map(stretches.map((stretch) => [stretch.order, stretch]));
     take(processor, bytes, chunk.start, reads, chunk.linesBefore);
   } else {
-    for (const [order, runs] of readSpillRuns(chunk, [...wanted])) {
+    const runsOf = readSpillRuns(chunk, wanted);
+    for (const stretch of stretches) {
+      const runs = runsOf.get(stretch.order)!;
       for (let at = 0; at < runs.length; at += 3) {
         const [start, end, runLine] = [runs[at], runs[at + 1], runs[at + 2]];
         const processor = new ChunkProcessor(rules, start, end);
         const bytes = readRecord(start, end);
         processor.feed(bytes, start, true);
-        const reads = new Map([[0, order]]);
+        const reads = new Map([[0, stretch]]);
         take(processor, bytes, start, reads, chunk.linesBefore + runLine);
       }
     }
   }
-  return [...stretches.values()].sort((a, b) => a.order - b.order);
+  return stretches;
 }

@@ -8,9 +8,11 @@ import {
   Settled,
   SettledReader,
   StretchReader,
+  TextTable,
 } from '../../src/engine/spread-records.js';
 import { parseTaxRate } from '../../src/money/tax.js';
 import { ByteSink } from '../../src/orders/byte-sink.js';
+import { OrderPartial } from '../../src/orders/partial.js';
 import { Rules } from '../../src/orders/rules.js';
 import type { PartialFacts } from '../../src/orders/settlement.js';
 import { CSV_SETTINGS } from '../orders/settings.js';
@@ -63,19 +65,49 @@ describe('stretch records', () => {
         fc.array(fc.tuple(count, count, facts), { maxLength: 30 }),
         (stretches) => {
           const sink = new ByteSink(16);
+          const table = new TextTable();
           for (const [chunk, order, f] of stretches) {
-            putStretch(sink, chunk, order, f);
+            putStretch(sink, chunk, order, f, table);
           }
-          const reader = new StretchReader(rules);
+          const reader = new StretchReader(rules, table);
           reader.read(sink.bytes());
           const read: Array<[number, number, PartialFacts]> = [];
           while (reader.next()) {
-            read.push([reader.chunk, reader.order, reader.facts!]);
+            // The reader refills one object: each stretch is copied out.
+            read.push([reader.chunk, reader.order, { ...reader.facts }]);
           }
           expect(read).toEqual(stretches);
         },
       ),
     );
+  });
+});
+
+describe('stretch records of orders read from bytes', () => {
+  test('copy an id and a customer still held as bytes', () => {
+    const bytes = Buffer.from('xxORD-7,CUST-9,EUR');
+    const partial = OrderPartial.ofAsciiId(bytes, 2, 7, 0, 1);
+    partial.noteAsciiCustomer(bytes, 8, 14);
+    partial.addLines('EUR', 'DE', 2, rules.rateOf('DE')!, 1, 3, 300, 0);
+    expect(partial.keyBytes).toBe(bytes);
+    const sink = new ByteSink(16);
+    const table = new TextTable();
+    putStretch(sink, 4, 9, partial, table);
+    const reader = new StretchReader(rules, table);
+    reader.read(sink.bytes());
+    expect(reader.next()).toBe(true);
+    expect([reader.chunk, reader.order]).toEqual([4, 9]);
+    expect(reader.facts).toMatchObject({
+      key: 'ORD-7',
+      customerId: 'CUST-9',
+      currency: 'EUR',
+      region: 'DE',
+      rate: rules.rateOf('DE'),
+      lines: 1,
+      quantity: 3,
+      subtotalMinor: 300,
+    });
+    expect(reader.next()).toBe(false);
   });
 });
 
