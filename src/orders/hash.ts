@@ -2,6 +2,16 @@
 // to find ids that may stand in several chunks; equal hashes are then told
 // apart by the ids themselves, so a collision costs time, never money.
 
+// For tests only: ORDER_BATCH_TEST_HASH_VALUES=N makes every hash one of N
+// values, so that a test's few hundred ids share hashes as some ids of a
+// file of billions would (test/e2e/parallel.test.ts).
+const testValues = Number(process.env.ORDER_BATCH_TEST_HASH_VALUES ?? 0);
+
+function hashOf(fnv: number, mix: number): number {
+  const hash = (fnv >>> 12) * 0x100000000 + (mix >>> 0) + 1;
+  return testValues > 0 ? (hash % testValues) + 1 : hash;
+}
+
 /** Hashes an order id to an integer from 1 to 2^52. */
 export function hashOrderId(key: string): number {
   let fnv = 0x811c9dc5;
@@ -12,7 +22,7 @@ export function hashOrderId(key: string): number {
     mix = Math.imul(mix ^ unit, 0x5bd1e995);
     mix ^= mix >>> 15;
   }
-  return (fnv >>> 12) * 0x100000000 + (mix >>> 0) + 1;
+  return hashOf(fnv, mix);
 }
 
 /**
@@ -33,5 +43,5 @@ export function hashAsciiBytes(
     mix = Math.imul(mix ^ unit, 0x5bd1e995);
     mix ^= mix >>> 15;
   }
-  return (fnv >>> 12) * 0x100000000 + (mix >>> 0) + 1;
+  return hashOf(fnv, mix);
 }

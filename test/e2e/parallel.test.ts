@@ -164,6 +164,32 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
     }
   });
 
+  // Two different ids of one hash are told apart by the ids themselves:
+  // the hook makes every hash one of seven values, so that nearly every
+  // order shares its hash with orders of other chunks, as only a few ids
+  // of a file of billions would.
+  test.each([
+    ['shuffled.csv', ['--chunk-size', '1k']],
+    [
+      'shuffled.csv',
+      ['--processes', '2', '--threads', '2', '--chunk-size', '4k'],
+    ],
+    ['orders.jsonl', ['--processes', '2', '--chunk-size', '4k']],
+    ['small.csv', ['--chunk-size', '3']],
+  ])('%s %j, ids sharing hashes', async (input, args) => {
+    const tag = `hashes-${input}-${args.join('')}`;
+    process.env.ORDER_BATCH_TEST_HASH_VALUES = '7';
+    process.env.ORDER_BATCH_TEST_SMALL_BUCKETS = '1';
+    try {
+      const outputs = await processWith(dir, input, tag, args);
+
+      expectSameOutputs(outputs, reference[input]);
+    } finally {
+      delete process.env.ORDER_BATCH_TEST_HASH_VALUES;
+      delete process.env.ORDER_BATCH_TEST_SMALL_BUCKETS;
+    }
+  });
+
   // Found by the property below: an order rejected by a malformed first
   // line, its valid lines each in a chunk of their own (invoiced there,
   // taken back by the merge), left its currency in the totals with sums
