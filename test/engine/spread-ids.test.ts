@@ -89,26 +89,52 @@ describe('SpreadIds', () => {
   });
 
   test('tells sets apart by chunk, by order and by bucket', () => {
-    const one = new SpreadIds([2, 2]);
-    one.mark(0, 1, 1);
-    one.mark(1, 0, 1);
-    const same = new SpreadIds([2, 2]);
-    same.mark(1, 0, 1);
-    same.mark(0, 1, 1);
-    expect(one.equals(same)).toBe(true);
-    const otherBucket = new SpreadIds([2, 2]);
-    otherBucket.mark(1, 0, 2);
-    otherBucket.mark(0, 1, 2);
-    expect(one.equals(otherBucket)).toBe(false);
-    const more = new SpreadIds([2, 2]);
-    more.mark(0, 1, 1);
-    more.mark(1, 0, 1);
-    more.mark(1, 1, 1);
-    expect(one.equals(more)).toBe(false);
-    const moved = new SpreadIds([2, 2]);
-    moved.mark(0, 0, 1);
-    moved.mark(1, 0, 1);
-    expect(one.equals(moved)).toBe(false);
+    // Two chunks of two orders, these places marked with this hash.
+    const marked = (places: Array<[number, number]>, hash = 1) => {
+      const spread = new SpreadIds([2, 2]);
+      for (const [chunk, order] of places) spread.mark(chunk, order, hash);
+      return spread;
+    };
+    const one = marked([
+      [0, 1],
+      [1, 0],
+    ]);
+    expect(
+      one.equals(
+        marked([
+          [1, 0],
+          [0, 1],
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      one.equals(
+        marked(
+          [
+            [0, 1],
+            [1, 0],
+          ],
+          2,
+        ),
+      ),
+    ).toBe(false);
+    expect(
+      one.equals(
+        marked([
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      one.equals(
+        marked([
+          [0, 0],
+          [1, 0],
+        ]),
+      ),
+    ).toBe(false);
   });
 
   test('a large hash keeps its low bits', () => {
