@@ -11,6 +11,20 @@ import { readAt } from './spill.js';
 // Room for the next record before a block is full: a few records' worth.
 const SLACK = 1024;
 
+/** The smallest block worth a write. */
+export const MIN_BLOCK_BYTES = 4 << 10;
+
+/**
+ * A spill written on another thread, handed over (handOver) to be read:
+ * its file, where each bucket's blocks lie in it, and the records of each
+ * bucket still in memory.
+ */
+export interface SpillParts {
+  path: string;
+  blocks: number[][];
+  tails: Buffer[];
+}
+
 export class BucketSpill {
   readonly #path: string;
   readonly #blockBytes: number;
@@ -29,6 +43,32 @@ export class BucketSpill {
     this.#blockBytes = blockBytes;
     this.#sinks = Array.from({ length: buckets }, () => undefined);
     this.#blocks = Array.from({ length: buckets }, () => []);
+  }
+
+  /** A spill handed over by another thread, to read its buckets. */
+  static of(parts: SpillParts): BucketSpill {
+    const spill = new BucketSpill(parts.path, parts.blocks.length, 0);
+    parts.blocks.forEach((blocks, bucket) => {
+      spill.#blocks[bucket].push(...blocks);
+      const tail = parts.tails[bucket];
+      if (tail.length === 0) return;
+      const sink = spill.sink(bucket);
+      sink.room(tail.length).set(tail);
+      sink.length = tail.length;
+    });
+    if (parts.blocks.some((blocks) => blocks.length > 0)) {
+      spill.#fd = openSync(parts.path, 'r');
+    }
+    return spill;
+  }
+
+  /** Closes the file and hands the spill over, for BucketSpill.of(). */
+  handOver(): SpillParts {
+    this.close();
+    const tails = this.#sinks.map((sink) =>
+      sink ? Buffer.from(sink.bytes()) : Buffer.alloc(0),
+    );
+    return { path: this.#path, blocks: this.#blocks, tails };
   }
 
   get buckets(): number {

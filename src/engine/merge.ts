@@ -54,15 +54,7 @@ export async function mergeChunks(
     const outputs = { invoices, rejects };
     const marks = [invoices.mark(), rejects.mark()];
     const merge = (spreadIds: SpreadIds) =>
-      writeMerged(
-        chain,
-        spreadIds,
-        rules,
-        readRecord,
-        outputs,
-        job.spillDir,
-        signal,
-      );
+      writeMerged(chain, spreadIds, rules, readRecord, outputs, job, signal);
     const wait = () => pause(signal);
     // Beside a thread, the outputs are written from a guess while the ids
     // are checked, and written again in the rare run that the check proves
@@ -93,19 +85,17 @@ async function writeMerged(
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
   { invoices, rejects }: { invoices: OutputWriter; rejects: OutputWriter },
-  spillDir: string,
+  job: JobSpec,
   signal: AbortSignal | undefined,
 ): Promise<{ result: MergeResult; written: Written }> {
   const result = sumChunks(chain.accepted);
-  const spread = await settleSpreadOrders(
-    chain,
-    spreadIds,
+  const spread = await settleSpreadOrders(chain, spreadIds, {
+    job,
     rules,
     readRecord,
     result,
-    spillDir,
-    signal,
-  );
+    pause: () => pause(signal),
+  });
   try {
     // Rejects and invoices are counted again as they are written, from the
     // spilled text rather than the chunks' counters: the invariants

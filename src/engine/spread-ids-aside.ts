@@ -15,7 +15,7 @@ import {
 } from './spread-ids.js';
 
 // What the thread answers: the marks of the spread ids it found.
-type Found = { marks: Uint16Array<ArrayBuffer>; count: number };
+type Found = { marks: Uint16Array<SharedArrayBuffer>; count: number };
 
 /** A check of the spread ids of a run's chunks, once all are in. */
 export interface SpreadIdCheck {

@@ -5,5 +5,5 @@ import { findSpreadIds, type IdSource } from './spread-ids.js';
 
 parentPort?.once('message', async (chunks: IdSource[]) => {
   const { marks, count } = await findSpreadIds(chunks, async () => undefined);
-  parentPort?.postMessage({ marks, count }, [marks.buffer]);
+  parentPort?.postMessage({ marks, count });
 });

@@ -30,10 +30,16 @@ export const MAX_BUCKETS = 1 << MARK_BITS;
  * scattered has millions of them.
  */
 export class SpreadIds {
-  /** The marks of every chunk's orders, chunk after chunk. */
-  readonly marks: Uint16Array<ArrayBuffer>;
+  /**
+   * The marks of every chunk's orders, chunk after chunk, in shared memory:
+   * the threads that find them and that read the spread orders again see
+   * them without a copy.
+   */
+  readonly marks: Uint16Array<SharedArrayBuffer>;
   /** How many orders are marked spread. */
   count = 0;
+  /** How many orders each chunk has, by chunk number. */
+  readonly orderCounts: number[];
   // Where each chunk's marks start, by chunk number; then their end.
   readonly #starts: Int32Array;
 
@@ -43,13 +49,16 @@ export class SpreadIds {
    */
   constructor(
     orderCounts: ArrayLike<number>,
-    found?: { marks: Uint16Array<ArrayBuffer>; count: number },
+    found?: { marks: Uint16Array<SharedArrayBuffer>; count: number },
   ) {
+    this.orderCounts = Array.from(orderCounts);
     this.#starts = new Int32Array(orderCounts.length + 1);
     for (let chunk = 0; chunk < orderCounts.length; chunk++) {
       this.#starts[chunk + 1] = this.#starts[chunk] + orderCounts[chunk];
     }
-    this.marks = found?.marks ?? new Uint16Array(this.#starts.at(-1)!);
+    this.marks =
+      found?.marks ??
+      new Uint16Array(new SharedArrayBuffer(this.#starts.at(-1)! * 2));
     this.count = found?.count ?? 0;
   }
 

@@ -13,27 +13,26 @@
 import { join } from 'node:path';
 import { Code } from '../orders/codes.js';
 import { OrderPartial } from '../orders/partial.js';
-import { settleOrder, type PartialFacts } from '../orders/settlement.js';
+import { settleOrder } from '../orders/settlement.js';
 import { ByteSink } from '../orders/byte-sink.js';
 import { writeInvoice } from '../orders/render.js';
 import type { Rules } from '../orders/rules.js';
-import { BucketSpill } from './bucket-spill.js';
-import type { AcceptedChunk, ChunkChain } from './chain.js';
+import { BucketSpill, MIN_BLOCK_BYTES } from './bucket-spill.js';
+import type { ChunkChain } from './chain.js';
 import type { MergeResult } from './merge.js';
 import { rejectedPlace, SettledOrders } from './settled-orders.js';
 import { MAX_BUCKETS, type SpreadIds } from './spread-ids.js';
 import {
-  putSettled,
-  putStretch,
-  Settled,
-  StretchReader,
-  TextTable,
-} from './spread-records.js';
-import { readStretches } from './stretches.js';
+  gatherStretches,
+  type Gathering,
+  type StretchSource,
+} from './spread-gather.js';
+import { putSettled, Settled, StretchReader } from './spread-records.js';
 
 // For tests only: ORDER_BATCH_TEST_SMALL_BUCKETS makes buckets of 200
-// stretches and blocks of 4 KiB, so that a test's few thousand rows take
-// many buckets and spill them, as millions of scattered rows do.
+// stretches and blocks of 4 KiB, and shares the chunks with a thread
+// however few their stretches (spread-gather.ts), so that a test's few
+// thousand rows take the path of millions of scattered rows.
 const smallBuckets = Boolean(process.env.ORDER_BATCH_TEST_SMALL_BUCKETS);
 
 // Spread orders' stretches a bucket. Folding holds about 0.5 KB an order,
@@ -42,7 +41,6 @@ const smallBuckets = Boolean(process.env.ORDER_BATCH_TEST_SMALL_BUCKETS);
 const STRETCHES_A_BUCKET = smallBuckets ? 200 : 10_000;
 // The blocks of all buckets together, in memory at once, and the least.
 const BLOCKS_BYTES = smallBuckets ? 0 : 16 << 20;
-const MIN_BLOCK_BYTES = 4 << 10;
 
 /** Lets signal handlers run, and stops the merge once one has. */
 export async function pause(signal: AbortSignal | undefined): Promise<void> {
@@ -61,11 +59,7 @@ export async function pause(signal: AbortSignal | undefined): Promise<void> {
 export async function settleSpreadOrders(
   chain: ChunkChain,
   spreadIds: SpreadIds,
-  rules: Rules,
-  readRecord: (start: number, end: number) => Buffer,
-  result: MergeResult,
-  spillDir: string,
-  signal: AbortSignal | undefined,
+  how: Gathering,
 ): Promise<SettledOrders> {
   let buckets = 1;
   while (
@@ -75,103 +69,49 @@ export async function settleSpreadOrders(
     buckets *= 2;
   }
   const blockBytes = Math.max(MIN_BLOCK_BYTES, BLOCKS_BYTES / buckets);
-  const stretches = new BucketSpill(
-    join(spillDir, 'spread-stretches.bin'),
-    buckets,
-    blockBytes,
-  );
+  const { spillDir } = how.job;
   const settled = new BucketSpill(
     join(spillDir, 'spread-settled.bin'),
     buckets,
     blockBytes,
   );
+  let sources: StretchSource[] = [];
   try {
-    const how = { rules, readRecord, result, signal, table: new TextTable() };
-    await gatherStretches(chain, spreadIds, stretches, how);
-    const rejected = await settleBuckets(stretches, settled, how);
+    const path = join(spillDir, 'spread-stretches.bin');
+    const spill = { path, buckets, blockBytes };
+    sources = await gatherStretches(chain.accepted, spreadIds, spill, how);
+    const rejected = await settleBuckets(sources, settled, how);
     return new SettledOrders(spreadIds, settled, rejected);
   } catch (error) {
     settled.close();
     throw error;
   } finally {
-    stretches.close();
+    for (const { spill } of sources) spill.close();
   }
 }
 
-interface Settling {
-  rules: Rules;
-  /** The currencies and regions of the stretches written. */
-  table: TextTable;
-  readRecord: (start: number, end: number) => Buffer;
-  result: MergeResult;
-  signal: AbortSignal | undefined;
-}
-
-// Puts the stretches of every spread order into their buckets, chunk after
-// chunk, taking back what each chunk counted for them.
-async function gatherStretches(
-  chain: ChunkChain,
-  spreadIds: SpreadIds,
-  stretches: BucketSpill,
-  { rules, readRecord, result, signal, table }: Settling,
-): Promise<void> {
-  for (const chunk of chain.accepted) {
-    const orders = spreadIds.ordersOf(chunk.index);
-    if (orders.length === 0) continue;
-    await pause(signal);
-    const found = stretchesOf(chunk, orders, rules, readRecord);
-    for (const { order, facts } of found) {
-      takeBack(facts, rules, result);
-      const bucket = spreadIds.bucketOf(chunk.index, order, stretches.buckets);
-      putStretch(stretches.sink(bucket), chunk.index, order, facts, table);
-      stretches.wrote(bucket);
-    }
-  }
-}
-
-// Folds and settles the orders of each bucket of `stretches`, writing what
-// the merge does at their first places to the same bucket of `settled`.
-// Returns the rejected orders' places and codes, sorted (rejectedPlace).
+// Folds and settles the orders of each bucket of the stretches' `sources`,
+// writing what the merge does at their first places to the same bucket of
+// `settled`. Returns the rejected orders' places and codes, sorted
+// (rejectedPlace).
 async function settleBuckets(
-  stretches: BucketSpill,
+  sources: StretchSource[],
   settled: BucketSpill,
-  { rules, result, signal, table }: Settling,
+  { rules, result, pause }: Gathering,
 ): Promise<Float64Array> {
   const rejected: number[] = [];
-  for (let bucket = 0; bucket < stretches.buckets; bucket++) {
-    await pause(signal);
-    const folded = foldBucket(
-      stretches,
-      bucket,
-      new StretchReader(rules, table),
-    );
-    stretches.free(bucket);
+  const readers = sources.map(
+    ({ spill, table }) => [spill, new StretchReader(rules, table)] as const,
+  );
+  for (let bucket = 0; bucket < settled.buckets; bucket++) {
+    await pause();
+    const folded = foldBucket(readers, bucket);
     for (const order of folded.values()) {
       settleSpreadOrder(order, rules, result, settled.sink(bucket), rejected);
       settled.wrote(bucket);
     }
   }
   return Float64Array.from(rejected).sort();
-}
-
-// The stretches of a chunk's spread orders `orders` (ascending), in the
-// same order, so that a bucket's orders are folded in the order of their
-// first places: from the facts the chunk reported for its edges (its
-// first and last orders), or read again.
-function stretchesOf(
-  chunk: AcceptedChunk,
-  orders: number[],
-  rules: Rules,
-  readRecord: (start: number, end: number) => Buffer,
-): Array<{ order: number; facts: PartialFacts }> {
-  const edges = new Map(chunk.edges.map((edge) => [edge.order, edge.facts]));
-  const toRead = orders.filter((order) => !edges.has(order));
-  const how = { rules, readRecord, records: false };
-  const read = readStretches(chunk, toRead, how).values();
-  return orders.map((order) => {
-    const facts = edges.get(order) ?? read.next().value!.partial;
-    return { order, facts };
-  });
 }
 
 /** A spread order folded whole, and where its stretches stand. */
@@ -181,47 +121,31 @@ interface FoldedOrder {
   places: number[];
 }
 
-// Folds a bucket's stretches by id, in input order: the orders come out
-// in the order of their first places.
+// Folds a bucket's stretches by id, in input order (source after source,
+// each read with its own reader), freeing each source's bucket once read:
+// the orders come out in the order of their first places.
 function foldBucket(
-  stretches: BucketSpill,
+  sources: ReadonlyArray<readonly [BucketSpill, StretchReader]>,
   bucket: number,
-  reader: StretchReader,
 ): Map<string, FoldedOrder> {
   const folded = new Map<string, FoldedOrder>();
-  const { facts } = reader;
-  for (const block of stretches.blocks(bucket)) {
-    reader.read(block);
-    while (reader.next()) {
-      let order = folded.get(facts.key);
-      if (!order) {
-        order = { whole: new OrderPartial(facts.key, -1), places: [] };
-        folded.set(facts.key, order);
+  for (const [spill, reader] of sources) {
+    const { facts } = reader;
+    for (const block of spill.blocks(bucket)) {
+      reader.read(block);
+      while (reader.next()) {
+        let order = folded.get(facts.key);
+        if (!order) {
+          order = { whole: new OrderPartial(facts.key, -1), places: [] };
+          folded.set(facts.key, order);
+        }
+        order.whole.merge(facts);
+        order.places.push(reader.chunk, reader.order);
       }
-      order.whole.merge(facts);
-      order.places.push(reader.chunk, reader.order);
     }
+    spill.free(bucket);
   }
   return folded;
-}
-
-// Takes back what a chunk counted for a stretch of a spread order, as it
-// settled the stretch alone.
-function takeBack(partial: PartialFacts, rules: Rules, result: MergeResult) {
-  const local = settleOrder(partial, rules);
-  if (local.code !== Code.none) {
-    result.rejectedOrders--;
-    return;
-  }
-  result.invoices--;
-  result.invoicedRows -= partial.jsonLines || partial.lines;
-  result.totals.addInvoice(
-    partial.currency,
-    -partial.subtotalMinor,
-    -local.taxMinor,
-    -local.totalMinor,
-    -1,
-  );
 }
 
 // One sink for every spread order's invoice line, copied once written.

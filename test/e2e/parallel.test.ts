@@ -164,6 +164,23 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
     }
   });
 
+  // The later chunks' spread orders are gathered on a thread; one that
+  // fails to load leaves them to the primary, with the same outputs.
+  test('shuffled.csv with a gathering thread that fails to load', async () => {
+    process.env.ORDER_BATCH_TEST_SMALL_BUCKETS = '1';
+    process.env.ORDER_BATCH_TEST_BROKEN_GATHER = '1';
+    try {
+      const args = ['--chunk-size', '1k'];
+      const outputs = await processWith(dir, 'shuffled.csv', 'broken', args);
+
+      expectSameOutputs(outputs, reference['shuffled.csv']);
+      expect(leftovers(dir)).toEqual([]);
+    } finally {
+      delete process.env.ORDER_BATCH_TEST_SMALL_BUCKETS;
+      delete process.env.ORDER_BATCH_TEST_BROKEN_GATHER;
+    }
+  });
+
   // Two different ids of one hash are told apart by the ids themselves:
   // the hook makes every hash one of seven values, so that nearly every
   // order shares its hash with orders of other chunks, as only a few ids
