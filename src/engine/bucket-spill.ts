@@ -62,13 +62,18 @@ export class BucketSpill {
     return spill;
   }
 
-  /** Closes the file and hands the spill over, for BucketSpill.of(). */
-  handOver(): SpillParts {
-    this.close();
+  /** What another thread needs to read this spill, with BucketSpill.of(). */
+  parts(): SpillParts {
     const tails = this.#sinks.map((sink) =>
       sink ? Buffer.from(sink.bytes()) : Buffer.alloc(0),
     );
     return { path: this.#path, blocks: this.#blocks, tails };
+  }
+
+  /** Closes the file and hands the spill over: its parts(). */
+  handOver(): SpillParts {
+    this.close();
+    return this.parts();
   }
 
   get buckets(): number {

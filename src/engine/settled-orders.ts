@@ -24,18 +24,25 @@ export function rejectedPlace(chunk: number, order: number, code: number) {
 /** The spread orders of a run, settled: what the merge writes of them. */
 export class SettledOrders {
   readonly #spreadIds: SpreadIds;
-  readonly #settled: BucketSpill;
+  // The spills of the settled orders: the first holds the buckets below
+  // `#split`, the second (a thread's) the others.
+  readonly #spills: BucketSpill[];
+  readonly #split: number;
+  readonly #buckets: number;
   // The rejected orders' places and codes, sorted (see rejectedPlace).
   readonly #rejected: Float64Array;
   #nextRejected = 0;
 
   constructor(
     spreadIds: SpreadIds,
-    settled: BucketSpill,
+    spills: BucketSpill[],
+    split: number,
     rejected: Float64Array,
   ) {
     this.#spreadIds = spreadIds;
-    this.#settled = settled;
+    this.#spills = spills;
+    this.#split = split;
+    this.#buckets = spills[0].buckets;
     this.#rejected = rejected;
   }
 
@@ -44,8 +51,9 @@ export class SettledOrders {
    * `bucketAt(chunk, order)` is the one a spread order's place looks at.
    */
   readers(): SettledReader[] {
-    return Array.from({ length: this.#settled.buckets }, (_, bucket) => {
-      const reader = new SettledReader(this.#settled.blocks(bucket));
+    return Array.from({ length: this.#buckets }, (_, bucket) => {
+      const spill = this.#spills[bucket < this.#split ? 0 : 1];
+      const reader = new SettledReader(spill.blocks(bucket));
       reader.next();
       return reader;
     });
@@ -53,7 +61,7 @@ export class SettledOrders {
 
   /** The bucket of the spread order at a place. */
   bucketAt(chunk: number, order: number): number {
-    return this.#spreadIds.bucketOf(chunk, order, this.#settled.buckets);
+    return this.#spreadIds.bucketOf(chunk, order, this.#buckets);
   }
 
   /**
@@ -76,7 +84,7 @@ export class SettledOrders {
   }
 
   close(): void {
-    this.#settled.close();
+    for (const spill of this.#spills) spill.close();
   }
 }
 

@@ -3,30 +3,25 @@
 // its edges or read again from the input, is written to its bucket, and
 // what the chunk counted for it alone is taken back. A file of scattered
 // orders has millions of stretches: its chunks are then shared with a
-// thread of the primary's, which takes the later ones and writes a spill
-// of its own, so that reading the primary's spill and then the thread's
-// keeps input order.
-import { Worker } from 'node:worker_threads';
+// thread of the primary's (spread-aside.ts), which takes the later ones
+// and writes a spill of its own, so that reading the primary's spill and
+// then the thread's keeps input order.
 import { log } from '../log.js';
 import { Code } from '../orders/codes.js';
 import type { Rules } from '../orders/rules.js';
 import { settleOrder, type PartialFacts } from '../orders/settlement.js';
-import type { TotalsRecord } from '../orders/totals.js';
-import {
-  BucketSpill,
-  MIN_BLOCK_BYTES,
-  type SpillParts,
-} from './bucket-spill.js';
+import { BucketSpill, MIN_BLOCK_BYTES } from './bucket-spill.js';
 import type { AcceptedChunk } from './chain.js';
 import type { MergeResult } from './merge.js';
 import type { SpreadIds } from './spread-ids.js';
 import { putStretch, TextTable } from './spread-records.js';
 import { readStretches } from './stretches.js';
+import {
+  addCounted,
+  type SpillShape,
+  type SpreadThread,
+} from './spread-aside.js';
 import type { JobSpec } from './task.js';
-
-// Below this many stretches, starting a thread costs more than it saves;
-// the tests' small buckets (see spread-orders.ts) share any number.
-const SHARED_AFTER = process.env.ORDER_BATCH_TEST_SMALL_BUCKETS ? 0 : 100_000;
 
 /** Stretches written to a spill, their currencies and regions in `table`. */
 export interface StretchSource {
@@ -43,34 +38,37 @@ export interface Gathering {
   pause: () => Promise<void>;
 }
 
-/** The spill a gathering writes to: its path, buckets and block size. */
-export interface SpillShape {
-  path: string;
-  buckets: number;
-  blockBytes: number;
-}
-
 /**
  * Writes the stretches of the spread orders of `chunks` (the accepted
  * chunks, in input order) to buckets, taking back from `how.result` what
- * each chunk counted for them. Returns the spills, in input order, for the
- * caller to close.
+ * each chunk counted for them; `thread`, when given, takes the later half
+ * of the chunks. Returns the spills, in input order, for the caller to
+ * close.
  */
 export async function gatherStretches(
   chunks: AcceptedChunk[],
   spreadIds: SpreadIds,
   spill: SpillShape,
   how: Gathering,
+  thread: SpreadThread | undefined,
 ): Promise<StretchSource[]> {
-  const shared = spreadIds.count >= SHARED_AFTER && chunks.length > 1;
+  const shared = thread !== undefined && chunks.length > 1;
   const half = shared ? Math.ceil(chunks.length / 2) : chunks.length;
   // Two spills hold blocks at once: each has half the room.
   const blockBytes = shared
     ? Math.max(MIN_BLOCK_BYTES, spill.blockBytes / 2)
     : spill.blockBytes;
   const shape = { ...spill, blockBytes };
-  const thread = shared
-    ? gatherOnThread(chunks.slice(half), spreadIds, shape, how.job)
+  const asked = shared
+    ? thread.ask({
+        kind: 'gather',
+        job: how.job,
+        chunks: chunks.slice(half),
+        orderCounts: spreadIds.orderCounts,
+        marks: spreadIds.marks,
+        count: spreadIds.count,
+        spill: { ...shape, path: `${shape.path}.thread` },
+      })
     : undefined;
   const own: StretchSource = {
     spill: new BucketSpill(shape.path, shape.buckets, shape.blockBytes),
@@ -78,35 +76,37 @@ export async function gatherStretches(
   };
   try {
     const { rules, readRecord, result } = how;
-    for (const chunk of chunks.slice(0, half)) {
-      await how.pause();
-      gatherChunk(chunk, spreadIds, own, rules, readRecord, result);
-    }
-    if (!thread) return [own];
-    const answer = await thread.answer.catch((error: Error) => {
-      // A failed thread costs only time: its chunks are gathered here.
-      if (process.env.ORDER_BATCH_DEBUG) {
-        log(`spread orders' thread failed: ${error.message}`);
-      }
-      return undefined;
-    });
-    if (!answer) {
-      for (const chunk of chunks.slice(half)) {
+    const gather = async (from: number, to: number) => {
+      for (const chunk of chunks.slice(from, to)) {
         await how.pause();
         gatherChunk(chunk, spreadIds, own, rules, readRecord, result);
       }
+    };
+    await gather(0, half);
+    const answer = asked && (await asked.catch(failed));
+    if (!answer) {
+      await gather(half, chunks.length);
       return [own];
     }
-    addCounts(result, answer);
+    addCounted(result, answer.counted);
     const table = new TextTable();
     for (const text of answer.texts) table.numberOf(text);
     return [own, { spill: BucketSpill.of(answer.parts), table }];
   } catch (error) {
     own.spill.close();
     throw error;
-  } finally {
-    await thread?.worker.terminate();
   }
+}
+
+/**
+ * A failed thread costs only time, its share being done by the caller: its
+ * cause is told with ORDER_BATCH_DEBUG.
+ */
+export function failed(error: Error): undefined {
+  if (process.env.ORDER_BATCH_DEBUG) {
+    log(`spread orders' thread failed: ${error.message}`);
+  }
+  return undefined;
 }
 
 /** Writes the stretches of one chunk's spread orders to `to`'s buckets. */
@@ -132,64 +132,6 @@ export function gatherChunk(
     putStretch(spill.sink(bucket), chunk.index, order, facts, table);
     spill.wrote(bucket);
   }
-}
-
-/** What the gathering thread is asked. */
-export interface ThreadWork {
-  job: JobSpec;
-  chunks: AcceptedChunk[];
-  orderCounts: number[];
-  marks: Uint16Array<SharedArrayBuffer>;
-  count: number;
-  spill: SpillShape;
-}
-
-/** What the gathering thread answers. */
-export interface ThreadAnswer {
-  parts: SpillParts;
-  texts: string[];
-  invoices: number;
-  invoicedRows: number;
-  rejectedOrders: number;
-  totals: TotalsRecord;
-}
-
-// Starts gathering `chunks` on a thread, into a spill beside `spill`.
-function gatherOnThread(
-  chunks: AcceptedChunk[],
-  spreadIds: SpreadIds,
-  spill: SpillShape,
-  job: JobSpec,
-): { worker: Worker; answer: Promise<ThreadAnswer> } {
-  const worker = new Worker(
-    new URL('./spread-gather-thread.js', import.meta.url),
-  );
-  const answer = new Promise<ThreadAnswer>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) =>
-      reject(new Error(`the thread reading spread orders ended (${code})`)),
-    );
-  });
-  // Until it is awaited, a failure is the caller's to handle, not Node's.
-  answer.catch(() => undefined);
-  const work: ThreadWork = {
-    job,
-    chunks,
-    orderCounts: spreadIds.orderCounts,
-    marks: spreadIds.marks,
-    count: spreadIds.count,
-    spill: { ...spill, path: `${spill.path}.thread` },
-  };
-  worker.postMessage(work);
-  return { worker, answer };
-}
-
-function addCounts(result: MergeResult, answer: ThreadAnswer): void {
-  result.invoices += answer.invoices;
-  result.invoicedRows += answer.invoicedRows;
-  result.rejectedOrders += answer.rejectedOrders;
-  result.totals.addRecord(answer.totals);
 }
 
 // The stretches of a chunk's spread orders `orders` (ascending), in the

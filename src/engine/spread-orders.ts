@@ -22,7 +22,9 @@ import type { ChunkChain } from './chain.js';
 import type { MergeResult } from './merge.js';
 import { rejectedPlace, SettledOrders } from './settled-orders.js';
 import { MAX_BUCKETS, type SpreadIds } from './spread-ids.js';
+import { addCounted, SpreadThread, type SpillShape } from './spread-aside.js';
 import {
+  failed,
   gatherStretches,
   type Gathering,
   type StretchSource,
@@ -41,6 +43,9 @@ const smallBuckets = Boolean(process.env.ORDER_BATCH_TEST_SMALL_BUCKETS);
 const STRETCHES_A_BUCKET = smallBuckets ? 200 : 10_000;
 // The blocks of all buckets together, in memory at once, and the least.
 const BLOCKS_BYTES = smallBuckets ? 0 : 16 << 20;
+// Below this many stretches, starting a thread to share the work costs
+// more than it saves.
+const SHARED_AFTER = smallBuckets ? 0 : 100_000;
 
 /** Lets signal handlers run, and stops the merge once one has. */
 export async function pause(signal: AbortSignal | undefined): Promise<void> {
@@ -70,48 +75,104 @@ export async function settleSpreadOrders(
   }
   const blockBytes = Math.max(MIN_BLOCK_BYTES, BLOCKS_BYTES / buckets);
   const { spillDir } = how.job;
-  const settled = new BucketSpill(
-    join(spillDir, 'spread-settled.bin'),
-    buckets,
-    blockBytes,
-  );
+  const thread =
+    spreadIds.count >= SHARED_AFTER ? new SpreadThread() : undefined;
   let sources: StretchSource[] = [];
   try {
     const path = join(spillDir, 'spread-stretches.bin');
     const spill = { path, buckets, blockBytes };
-    sources = await gatherStretches(chain.accepted, spreadIds, spill, how);
-    const rejected = await settleBuckets(sources, settled, how);
-    return new SettledOrders(spreadIds, settled, rejected);
-  } catch (error) {
-    settled.close();
-    throw error;
+    sources = await gatherStretches(
+      chain.accepted,
+      spreadIds,
+      spill,
+      how,
+      thread,
+    );
+    const settled = { ...spill, path: join(spillDir, 'spread-settled.bin') };
+    return await settleBuckets(spreadIds, sources, settled, how, thread);
   } finally {
     for (const { spill } of sources) spill.close();
+    await thread?.stop();
   }
 }
 
 // Folds and settles the orders of each bucket of the stretches' `sources`,
 // writing what the merge does at their first places to the same bucket of
-// `settled`. Returns the rejected orders' places and codes, sorted
-// (rejectedPlace).
+// a spill of `shape`; `thread`, when given, takes the later half of the
+// buckets, into a spill of its own.
 async function settleBuckets(
+  spreadIds: SpreadIds,
   sources: StretchSource[],
-  settled: BucketSpill,
-  { rules, result, pause }: Gathering,
-): Promise<Float64Array> {
-  const rejected: number[] = [];
-  const readers = sources.map(
-    ({ spill, table }) => [spill, new StretchReader(rules, table)] as const,
-  );
-  for (let bucket = 0; bucket < settled.buckets; bucket++) {
-    await pause();
-    const folded = foldBucket(readers, bucket);
-    for (const order of folded.values()) {
-      settleSpreadOrder(order, rules, result, settled.sink(bucket), rejected);
-      settled.wrote(bucket);
+  shape: SpillShape,
+  how: Gathering,
+  thread: SpreadThread | undefined,
+): Promise<SettledOrders> {
+  const { rules, result, pause } = how;
+  const { buckets } = shape;
+  const half = thread && buckets > 1 ? buckets / 2 : buckets;
+  const asked =
+    half < buckets
+      ? thread!.ask({
+          kind: 'fold',
+          job: how.job,
+          sources: sources.map(({ spill, table }) => ({
+            parts: spill.parts(),
+            texts: table.texts,
+          })),
+          from: half,
+          to: buckets,
+          settled: { ...shape, path: `${shape.path}.thread` },
+        })
+      : undefined;
+  const settled = new BucketSpill(shape.path, buckets, shape.blockBytes);
+  try {
+    const readers = sources.map(
+      ({ spill, table }) => [spill, new StretchReader(rules, table)] as const,
+    );
+    const rejected: number[] = [];
+    const settle = async (from: number, to: number) => {
+      for (let bucket = from; bucket < to; bucket++) {
+        await pause();
+        settleBucket(readers, bucket, settled, rules, result, rejected);
+      }
+    };
+    await settle(0, half);
+    const answer = asked && (await asked.catch(failed));
+    if (!answer) {
+      await settle(half, buckets);
+      const sorted = Float64Array.from(rejected).sort();
+      return new SettledOrders(spreadIds, [settled], buckets, sorted);
     }
+    addCounted(result, answer.counted);
+    const all = new Float64Array(rejected.length + answer.rejected.length);
+    all.set(rejected);
+    all.set(answer.rejected, rejected.length);
+    const spills = [settled, BucketSpill.of(answer.parts)];
+    return new SettledOrders(spreadIds, spills, half, all.sort());
+  } catch (error) {
+    settled.close();
+    throw error;
   }
-  return Float64Array.from(rejected).sort();
+}
+
+/**
+ * Folds and settles the orders of one bucket of the stretches' `sources`
+ * (each read with its own reader), writing what the merge does at their
+ * first places to the same bucket of `settled`, and the rejected orders'
+ * places and codes (see rejectedPlace) to `rejected`.
+ */
+export function settleBucket(
+  sources: ReadonlyArray<readonly [BucketSpill, StretchReader]>,
+  bucket: number,
+  settled: BucketSpill,
+  rules: Rules,
+  result: MergeResult,
+  rejected: number[],
+): void {
+  for (const order of foldBucket(sources, bucket).values()) {
+    settleSpreadOrder(order, rules, result, settled.sink(bucket), rejected);
+    settled.wrote(bucket);
+  }
 }
 
 /** A spread order folded whole, and where its stretches stand. */

@@ -166,9 +166,9 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
 
   // The later chunks' spread orders are gathered on a thread; one that
   // fails to load leaves them to the primary, with the same outputs.
-  test('shuffled.csv with a gathering thread that fails to load', async () => {
+  test('shuffled.csv with a spread orders thread that fails to load', async () => {
     process.env.ORDER_BATCH_TEST_SMALL_BUCKETS = '1';
-    process.env.ORDER_BATCH_TEST_BROKEN_GATHER = '1';
+    process.env.ORDER_BATCH_TEST_BROKEN_SPREAD_THREAD = '1';
     try {
       const args = ['--chunk-size', '1k'];
       const outputs = await processWith(dir, 'shuffled.csv', 'broken', args);
@@ -177,7 +177,7 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
       expect(leftovers(dir)).toEqual([]);
     } finally {
       delete process.env.ORDER_BATCH_TEST_SMALL_BUCKETS;
-      delete process.env.ORDER_BATCH_TEST_BROKEN_GATHER;
+      delete process.env.ORDER_BATCH_TEST_BROKEN_SPREAD_THREAD;
     }
   });
 
