@@ -103,9 +103,9 @@ async function writeMerged(
     result.rejectedRows = 0;
     const written: Written = { invoices: 0, totalMinor: 0n };
     const settled = spread.readers();
-    // Every chunk's texts are read into one buffer, so the invoices writer
-    // (which may hold views of it) is flushed before the next chunk's are
-    // read: fresh buffers page-faulted their way through 200 MB on 10M rows.
+    // Every chunk's texts are read into one buffer, used again for the next
+    // chunk (the writers copy or write out what they are given): fresh
+    // buffers page-faulted their way through 200 MB on 10M rows.
     let scratch: Buffer = Buffer.allocUnsafeSlow(0);
     for (const chunk of chain.accepted) {
       await pause(signal);
@@ -140,7 +140,6 @@ async function writeMerged(
         extra,
         rejects,
       );
-      invoices.flush();
     }
     return { result, written };
   } finally {

@@ -44,6 +44,19 @@ describe('OutputWriter', () => {
     expect(read()).toBe(`head\n${large}é,tail`);
   });
 
+  test('keeps many small pieces in order across its blocks', () => {
+    const { writer, read } = writerOf();
+    const pieces: string[] = [];
+    // Some 3 MB in pieces of up to 300 bytes, texts with two-byte
+    // characters among bytes, so that pieces meet every block's end.
+    for (let i = 0; i < 20_000; i++) {
+      const piece = `${i}:${'aé'.repeat(i % 150)};`;
+      pieces.push(piece);
+      writer.write(i % 3 === 0 ? Buffer.from(piece) : piece);
+    }
+    expect(read()).toBe(pieces.join(''));
+  });
+
   test('rewind forgets what came after the mark, pending or written', () => {
     const { writer, read } = writerOf();
     writer.write('header\n');
