@@ -55,11 +55,12 @@ export async function pause(signal: AbortSignal | undefined): Promise<void> {
 
 /**
  * Settles whole the orders that `spreadIds` marks, taking back from
- * `result` what each chunk counted for its stretch alone, and counting
+ * `how.result` what each chunk counted for its stretch alone, and counting
  * each whole order once instead. A stretch at a chunk's edge, the usual
  * case, is taken from the facts the chunk reported; any other is read
- * again from the input. Buckets that outgrow memory go to files in
- * `spillDir`.
+ * again from the input. Buckets that outgrow memory go to files in the
+ * run's spill folder; past SHARED_AFTER stretches, a thread takes half of
+ * the work (spread-aside.ts).
  */
 export async function settleSpreadOrders(
   chain: ChunkChain,

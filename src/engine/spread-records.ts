@@ -58,38 +58,39 @@ export function putStretch(
     ? partial!.customerEnd - partial!.customerStart
     : facts.customerId.length * 3;
   const buffer = sink.room(STRETCH_FIXED + 8 + keyUnits + customerUnits);
-  let at = sink.length;
-  at = buffer.writeUInt32LE(chunk, at);
-  at = buffer.writeUInt32LE(order, at);
-  const flags =
+  const view = viewOf(buffer);
+  const at = sink.length;
+  view.setUint32(at, chunk, true);
+  view.setUint32(at + 4, order, true);
+  buffer[at + 8] =
     (facts.hasValidLine ? HAS_VALID_LINE : 0) |
     (facts.mixed ? MIXED : 0) |
     (facts.outOfRange ? OUT_OF_RANGE : 0) |
     (facts.rate ? HAS_RATE : 0);
-  at = buffer.writeUInt8(flags, at);
-  at = buffer.writeUInt8(facts.minorDigits, at);
-  at = buffer.writeUInt8(facts.itemCode, at);
-  at = buffer.writeUInt32LE(facts.lines, at);
-  at = buffer.writeUInt32LE(facts.badRows, at);
-  at = buffer.writeUInt32LE(facts.jsonLines, at);
-  at = buffer.writeDoubleLE(facts.quantity, at);
-  at = buffer.writeDoubleLE(facts.subtotalMinor, at);
-  at = buffer.writeDoubleLE(facts.lineTaxMinor, at);
-  at = buffer.writeUInt32LE(table.numberOf(facts.currency), at);
-  at = buffer.writeUInt32LE(table.numberOf(facts.region), at);
-  at = keyBytes
-    ? putBytes(buffer, at, keyBytes, partial!.keyStart, partial!.keyEnd)
-    : putText(buffer, at, facts.key);
-  at = customerBytes
+  buffer[at + 9] = facts.minorDigits;
+  buffer[at + 10] = facts.itemCode;
+  view.setUint32(at + 11, facts.lines, true);
+  view.setUint32(at + 15, facts.badRows, true);
+  view.setUint32(at + 19, facts.jsonLines, true);
+  view.setFloat64(at + 23, facts.quantity, true);
+  view.setFloat64(at + 31, facts.subtotalMinor, true);
+  view.setFloat64(at + 39, facts.lineTaxMinor, true);
+  view.setUint32(at + 47, table.numberOf(facts.currency), true);
+  view.setUint32(at + 51, table.numberOf(facts.region), true);
+  let end = at + STRETCH_FIXED;
+  end = keyBytes
+    ? putBytes(buffer, end, keyBytes, partial!.keyStart, partial!.keyEnd)
+    : putText(buffer, end, facts.key);
+  end = customerBytes
     ? putBytes(
         buffer,
-        at,
+        end,
         customerBytes,
         partial!.customerStart,
         partial!.customerEnd,
       )
-    : putText(buffer, at, facts.customerId);
-  sink.length = at;
+    : putText(buffer, end, facts.customerId);
+  sink.length = end;
 }
 
 /** A stretch's facts as read back: one object, refilled for each. */
@@ -123,6 +124,7 @@ export class StretchReader {
   readonly #rules: Rules;
   readonly #table: TextTable;
   #block: Buffer = Buffer.alloc(0);
+  #view = viewOf(this.#block);
   #at = 0;
 
   constructor(rules: Rules, table: TextTable) {
@@ -133,41 +135,43 @@ export class StretchReader {
   /** Starts on a block of stretch records. */
   read(block: Buffer): void {
     this.#block = block;
+    this.#view = viewOf(block);
     this.#at = 0;
   }
 
   /** Moves to the next stretch; false at the block's end. */
   next(): boolean {
     const block = this.#block;
-    let at = this.#at;
+    const view = this.#view;
+    const at = this.#at;
     if (at >= block.length) return false;
     const facts = this.facts as ReadFacts;
     const { texts } = this.#table;
-    this.chunk = block.readUInt32LE(at);
-    this.order = block.readUInt32LE(at + 4);
+    this.chunk = view.getUint32(at, true);
+    this.order = view.getUint32(at + 4, true);
     const flags = block[at + 8];
     facts.hasValidLine = (flags & HAS_VALID_LINE) !== 0;
     facts.mixed = (flags & MIXED) !== 0;
     facts.outOfRange = (flags & OUT_OF_RANGE) !== 0;
     facts.minorDigits = block[at + 9];
     facts.itemCode = block[at + 10];
-    facts.lines = block.readUInt32LE(at + 11);
-    facts.badRows = block.readUInt32LE(at + 15);
-    facts.jsonLines = block.readUInt32LE(at + 19);
-    facts.quantity = block.readDoubleLE(at + 23);
-    facts.subtotalMinor = block.readDoubleLE(at + 31);
-    facts.lineTaxMinor = block.readDoubleLE(at + 39);
-    facts.currency = texts[block.readUInt32LE(at + 47)];
-    facts.region = texts[block.readUInt32LE(at + 51)];
+    facts.lines = view.getUint32(at + 11, true);
+    facts.badRows = view.getUint32(at + 15, true);
+    facts.jsonLines = view.getUint32(at + 19, true);
+    facts.quantity = view.getFloat64(at + 23, true);
+    facts.subtotalMinor = view.getFloat64(at + 31, true);
+    facts.lineTaxMinor = view.getFloat64(at + 39, true);
+    facts.currency = texts[view.getUint32(at + 47, true)];
+    facts.region = texts[view.getUint32(at + 51, true)];
     facts.rate =
       flags & HAS_RATE ? this.#rules.rateOf(facts.region) : undefined;
-    at += STRETCH_FIXED;
-    let bytes = block.readUInt32LE(at);
-    facts.key = block.toString('utf8', at + 4, at + 4 + bytes);
-    at += 4 + bytes;
-    bytes = block.readUInt32LE(at);
-    facts.customerId = block.toString('utf8', at + 4, at + 4 + bytes);
-    this.#at = at + 4 + bytes;
+    let start = at + STRETCH_FIXED;
+    let bytes = view.getUint32(start, true);
+    facts.key = block.toString('utf8', start + 4, start + 4 + bytes);
+    start += 4 + bytes;
+    bytes = view.getUint32(start, true);
+    facts.customerId = block.toString('utf8', start + 4, start + 4 + bytes);
+    this.#at = start + 4 + bytes;
     return true;
   }
 }
@@ -191,14 +195,15 @@ export function putSettled(
   line: Buffer,
 ): void {
   const buffer = sink.room(SETTLED_FIXED + line.length);
-  let at = sink.length;
-  at = buffer.writeUInt8(kind, at);
-  at = buffer.writeUInt32LE(chunk, at);
-  at = buffer.writeUInt32LE(order, at);
-  at = buffer.writeDoubleLE(totalMinor, at);
-  at = buffer.writeUInt32LE(line.length, at);
-  buffer.set(line, at);
-  sink.length = at + line.length;
+  const view = viewOf(buffer);
+  const at = sink.length;
+  buffer[at] = kind;
+  view.setUint32(at + 1, chunk, true);
+  view.setUint32(at + 5, order, true);
+  view.setFloat64(at + 9, totalMinor, true);
+  view.setUint32(at + 17, line.length, true);
+  buffer.set(line, at + SETTLED_FIXED);
+  sink.length = at + SETTLED_FIXED + line.length;
 }
 
 /**
@@ -214,6 +219,7 @@ export class SettledReader {
   line: Buffer = Buffer.alloc(0);
   readonly #blocks: Iterator<Buffer>;
   #block: Buffer = Buffer.alloc(0);
+  #view = viewOf(this.#block);
   #at = 0;
 
   constructor(blocks: Iterator<Buffer>) {
@@ -234,25 +240,42 @@ export class SettledReader {
         return false;
       }
       this.#block = next.value;
+      this.#view = viewOf(next.value);
       this.#at = 0;
     }
     const block = this.#block;
+    const view = this.#view;
     const at = this.#at;
     this.kind = block[at];
-    this.chunk = block.readUInt32LE(at + 1);
-    this.order = block.readUInt32LE(at + 5);
-    this.totalMinor = block.readDoubleLE(at + 9);
-    const length = block.readUInt32LE(at + 17);
+    this.chunk = view.getUint32(at + 1, true);
+    this.order = view.getUint32(at + 5, true);
+    this.totalMinor = view.getFloat64(at + 9, true);
+    const length = view.getUint32(at + 17, true);
     this.line = block.subarray(at + SETTLED_FIXED, at + SETTLED_FIXED + length);
     this.#at = at + SETTLED_FIXED + length;
     return true;
   }
 }
 
+// The numbers of a record are read and written through a DataView of its
+// buffer: Buffer's readUInt32LE and kin check their arguments each time
+// (3M shuffled rows, alternated: 6.28-7.70 s with them, 5.88-6.12 s with
+// the views). The last buffer's view is kept.
+let viewed: Buffer | undefined;
+let lastView: DataView | undefined;
+
+function viewOf(buffer: Buffer): DataView {
+  if (buffer !== viewed) {
+    viewed = buffer;
+    lastView = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+  }
+  return lastView!;
+}
+
 // A text: its UTF-8 byte length in four bytes, then its bytes.
 function putText(buffer: Buffer, at: number, text: string): number {
   const bytes = buffer.write(text, at + 4, 'utf8');
-  buffer.writeUInt32LE(bytes, at);
+  viewOf(buffer).setUint32(at, bytes, true);
   return at + 4 + bytes;
 }
 
@@ -266,7 +289,7 @@ function putBytes(
   start: number,
   end: number,
 ): number {
-  buffer.writeUInt32LE(end - start, at);
+  viewOf(buffer).setUint32(at, end - start, true);
   at += 4;
   for (let i = start; i < end; i++) buffer[at++] = from[i];
   return at;
