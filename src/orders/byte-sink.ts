@@ -10,6 +10,7 @@ const DOT = 0x2e;
 /** Bytes written so far, in a buffer that doubles when full. */
 export class ByteSink {
   #buffer: Buffer;
+  #view: DataView | undefined;
   /** Bytes written; a caller writing through room() moves it on. */
   length = 0;
 
@@ -39,8 +40,23 @@ export class ByteSink {
       );
       this.#buffer.copy(grown, 0, 0, this.length);
       this.#buffer = grown;
+      this.#view = undefined;
     }
     return this.#buffer;
+  }
+
+  /**
+   * A DataView of the buffer room() gave last, for numbers written in
+   * binary (Buffer's writeUInt32LE and kin check their arguments each
+   * time).
+   */
+  view(): DataView {
+    const buffer = this.#buffer;
+    return (this.#view ??= new DataView(
+      buffer.buffer,
+      buffer.byteOffset,
+      buffer.length,
+    ));
   }
 
   /** Writes a text as UTF-8. */
