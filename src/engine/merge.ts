@@ -147,8 +147,9 @@ async function writeMerged(
   }
 }
 
-function sumChunks(chunks: AcceptedChunk[]): MergeResult {
-  const result: MergeResult = {
+/** Counts of nothing yet, to add to. */
+export function noCounts(): MergeResult {
+  return {
     rows: 0,
     invoicedRows: 0,
     rejectedRows: 0,
@@ -156,6 +157,10 @@ function sumChunks(chunks: AcceptedChunk[]): MergeResult {
     rejectedOrders: 0,
     totals: new CurrencyTotals(),
   };
+}
+
+function sumChunks(chunks: AcceptedChunk[]): MergeResult {
+  const result = noCounts();
   for (const chunk of chunks) {
     result.rows += chunk.rows;
     result.invoicedRows += chunk.invoicedRows;

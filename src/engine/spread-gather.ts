@@ -89,9 +89,8 @@ export async function gatherStretches(
       return [own];
     }
     addCounted(result, answer.counted);
-    const table = new TextTable();
-    for (const text of answer.texts) table.numberOf(text);
-    return [own, { spill: BucketSpill.of(answer.parts), table }];
+    const spill = BucketSpill.of(answer.parts);
+    return [own, { spill, table: TextTable.of(answer.texts) }];
   } catch (error) {
     own.spill.close();
     throw error;

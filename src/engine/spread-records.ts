@@ -23,6 +23,13 @@ export class TextTable {
   readonly texts: string[] = [];
   readonly #numbers = new Map<string, number>();
 
+  /** The table whose texts are `texts`, in their order (from another thread). */
+  static of(texts: string[]): TextTable {
+    const table = new TextTable();
+    for (const text of texts) table.numberOf(text);
+    return table;
+  }
+
   numberOf(text: string): number {
     let number = this.#numbers.get(text);
     if (number === undefined) {

@@ -5,9 +5,8 @@
 import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { Rules } from '../orders/rules.js';
-import { CurrencyTotals } from '../orders/totals.js';
 import { BucketSpill } from './bucket-spill.js';
-import type { MergeResult } from './merge.js';
+import { noCounts } from './merge.js';
 import { readAt } from './spill.js';
 import {
   countedOf,
@@ -57,11 +56,13 @@ function gather(work: GatherWork): GatherAnswer {
 
 function fold(work: FoldWork): FoldAnswer {
   const rules = new Rules(work.job.settings);
-  const sources = work.sources.map(({ parts, texts }) => {
-    const table = new TextTable();
-    for (const text of texts) table.numberOf(text);
-    return [BucketSpill.of(parts), new StretchReader(rules, table)] as const;
-  });
+  const sources = work.sources.map(
+    ({ parts, texts }) =>
+      [
+        BucketSpill.of(parts),
+        new StretchReader(rules, TextTable.of(texts)),
+      ] as const,
+  );
   const { path, buckets, blockBytes } = work.settled;
   const settled = new BucketSpill(path, buckets, blockBytes);
   const added = noCounts();
@@ -77,16 +78,5 @@ function fold(work: FoldWork): FoldAnswer {
     parts: settled.handOver(),
     rejected: Float64Array.from(rejected),
     counted: countedOf(added),
-  };
-}
-
-function noCounts(): MergeResult {
-  return {
-    rows: 0,
-    invoicedRows: 0,
-    rejectedRows: 0,
-    invoices: 0,
-    rejectedOrders: 0,
-    totals: new CurrencyTotals(),
   };
 }
