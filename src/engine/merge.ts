@@ -17,7 +17,7 @@ import {
 } from './spill.js';
 import { spreadRejectsIn } from './settled-orders.js';
 import { pause, settleSpreadOrders } from './spread-orders.js';
-import { Settled, type SettledReader } from './spread-records.js';
+import { Settled, type SettledReader } from './settled-records.js';
 import { guessSpreadIds, type SpreadIds } from './spread-ids.js';
 import type { JobSpec } from './task.js';
 import type { OutputWriter } from '../io/output-writer.js';

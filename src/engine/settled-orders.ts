@@ -7,7 +7,7 @@ import { renderRowReject } from '../orders/settle-chunk.js';
 import type { BucketSpill } from './bucket-spill.js';
 import type { AcceptedChunk } from './chain.js';
 import type { SpreadIds } from './spread-ids.js';
-import { SettledReader } from './spread-records.js';
+import { SettledReader } from './settled-records.js';
 import { readStretches } from './stretches.js';
 
 // A rejected order's place, as one double: chunk * 2^26 + order, times 16

@@ -14,7 +14,7 @@ import { BucketSpill, MIN_BLOCK_BYTES } from './bucket-spill.js';
 import type { AcceptedChunk } from './chain.js';
 import type { MergeResult } from './merge.js';
 import type { SpreadIds } from './spread-ids.js';
-import { putStretch, TextTable } from './spread-records.js';
+import { putStretch, TextTable } from './stretch-records.js';
 import { readStretches } from './stretches.js';
 import {
   addCounted,

@@ -29,7 +29,8 @@ import {
   type Gathering,
   type StretchSource,
 } from './spread-gather.js';
-import { putSettled, Settled, StretchReader } from './spread-records.js';
+import { putSettled, Settled } from './settled-records.js';
+import { StretchReader } from './stretch-records.js';
 
 // For tests only: ORDER_BATCH_TEST_SMALL_BUCKETS makes buckets of 200
 // stretches and blocks of 4 KiB, and shares the chunks with a thread

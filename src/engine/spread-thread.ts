@@ -18,7 +18,7 @@ import {
 import { gatherChunk } from './spread-gather.js';
 import { SpreadIds } from './spread-ids.js';
 import { settleBucket } from './spread-orders.js';
-import { StretchReader, TextTable } from './spread-records.js';
+import { StretchReader, TextTable } from './stretch-records.js';
 
 // For tests only: a thread that fails to load must cost the run time, not
 // its outputs (the primary then does the thread's share itself).

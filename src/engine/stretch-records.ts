@@ -1,8 +1,8 @@
-// The two records that spread orders are spilled as (bucket-spill.ts): a
-// stretch (the facts of an order's lines in one chunk) and a settled order
-// (its invoice line, to be written at its first place). Numbers are little
-// endian; a text is its UTF-8 byte length in four bytes, then its bytes,
-// but for currencies and regions, written as their numbers in a table.
+// A spread order's stretch as it is spilled (bucket-spill.ts): the facts
+// of its lines in one chunk. Numbers are little endian; a text is its
+// UTF-8 byte length in four bytes, then its bytes, but for currencies and
+// regions, written as their numbers in a table (settled-records.ts holds
+// the other record of spread orders).
 import type { TaxRate } from '../money/tax.js';
 import type { ByteSink } from '../orders/byte-sink.js';
 import { OrderPartial } from '../orders/partial.js';
@@ -184,92 +184,11 @@ export class StretchReader {
   }
 }
 
-/**
- * What the merge does at a spread order's first place: write the whole
- * order's invoice line, or keep the chunk's own output for an order that
- * stood in one chunk only (its id's hash was another's).
- */
-export const Settled = { invoice: 1, keep: 2 } as const;
-
-const SETTLED_FIXED = 1 + 4 + 4 + 8 + 4;
-
-/** Writes what the merge does at the first place of a spread order. */
-export function putSettled(
-  sink: ByteSink,
-  kind: number,
-  chunk: number,
-  order: number,
-  totalMinor: number,
-  line: Buffer,
-): void {
-  const buffer = sink.room(SETTLED_FIXED + line.length);
-  const view = sink.view();
-  const at = sink.length;
-  buffer[at] = kind;
-  view.setUint32(at + 1, chunk, true);
-  view.setUint32(at + 5, order, true);
-  view.setFloat64(at + 9, totalMinor, true);
-  view.setUint32(at + 17, line.length, true);
-  buffer.set(line, at + SETTLED_FIXED);
-  sink.length = at + SETTLED_FIXED + line.length;
-}
-
-/**
- * Reads a bucket's settled orders, block after block, in the order they
- * were written: that of their first places.
- */
-export class SettledReader {
-  kind = 0;
-  chunk = -1;
-  order = -1;
-  totalMinor = 0;
-  /** The invoice line, valid until next(). */
-  line: Buffer = Buffer.alloc(0);
-  readonly #blocks: Iterator<Buffer>;
-  #block: Buffer = Buffer.alloc(0);
-  #view = viewOf(this.#block);
-  #at = 0;
-
-  constructor(blocks: Iterator<Buffer>) {
-    this.#blocks = blocks;
-  }
-
-  /** Whether the next settled order stands at this place. */
-  isAt(chunk: number, order: number): boolean {
-    return this.chunk === chunk && this.order === order;
-  }
-
-  /** Moves to the next settled order; false when there is none. */
-  next(): boolean {
-    while (this.#at >= this.#block.length) {
-      const next = this.#blocks.next();
-      if (next.done) {
-        this.chunk = this.order = -1;
-        return false;
-      }
-      this.#block = next.value;
-      this.#view = viewOf(next.value);
-      this.#at = 0;
-    }
-    const block = this.#block;
-    const view = this.#view;
-    const at = this.#at;
-    this.kind = block[at];
-    this.chunk = view.getUint32(at + 1, true);
-    this.order = view.getUint32(at + 5, true);
-    this.totalMinor = view.getFloat64(at + 9, true);
-    const length = view.getUint32(at + 17, true);
-    this.line = block.subarray(at + SETTLED_FIXED, at + SETTLED_FIXED + length);
-    this.#at = at + SETTLED_FIXED + length;
-    return true;
-  }
-}
-
 // The numbers of a record are read and written through a DataView of its
 // buffer: Buffer's readUInt32LE and kin check their arguments each time
 // (3M shuffled rows, alternated: 6.28-7.70 s with them, 5.88-6.12 s with
 // the views). A sink keeps the view of its buffer (ByteSink.view).
-function viewOf(buffer: Buffer): DataView {
+export function viewOf(buffer: Buffer): DataView {
   return new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 
