@@ -124,8 +124,6 @@ async function writeMerged(
         invoices,
         written,
       );
-      const cut = new Set(cutOrders);
-      for (const order of kept) cut.delete(order);
       const extra = spreadRejectsIn(
         chunk,
         spread.rejectedIn(chunk.index),
@@ -136,7 +134,7 @@ async function writeMerged(
         chunk,
         texts.rejects,
         index,
-        cut,
+        { cutOrders, kept },
         extra,
         rejects,
       );
@@ -251,11 +249,16 @@ function writeRejects(
   chunk: AcceptedChunk,
   rejects: Buffer,
   index: SpillIndex,
-  cut: Set<number>,
+  spread: { cutOrders: number[]; kept: number[] },
   extra: Array<{ line: number; text: string }>,
   out: OutputWriter,
 ): number {
   if (chunk.rejects === 0 && extra.length === 0) return 0;
+  // A chunk's own rejects of its spread orders are left out, but for those
+  // kept as the chunk wrote them (made only for a chunk with rejects: a
+  // scattered file's chunks have thousands of spread orders).
+  const cut = new Set(spread.cutOrders);
+  for (const order of spread.kept) cut.delete(order);
   const text = chunk.rejectAscii
     ? rejects.toString('latin1')
     : rejects.toString('utf8');
