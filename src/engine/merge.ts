@@ -9,12 +9,7 @@ import { ExactSum } from '../money/exact-sum.js';
 import type { AcceptedChunk, ChunkChain } from './chain.js';
 import { checkInvariants, type Written } from './invariants.js';
 import type { SpreadIdCheck } from './spread-ids-aside.js';
-import {
-  readAt,
-  readSpillIndex,
-  readSpillTexts,
-  type SpillIndex,
-} from './spill.js';
+import { readAt, SpillReader, type SpillIndex } from './spill.js';
 import { spreadRejectsIn } from './settled-orders.js';
 import { pause, settleSpreadOrders } from './spread-orders.js';
 import { Settled, type SettledReader } from './settled-records.js';
@@ -96,6 +91,9 @@ async function writeMerged(
     result,
     pause: () => pause(signal),
   });
+  // The writers copy or write out what they are given: the reader's views
+  // may change with each chunk.
+  const spills = new SpillReader();
   try {
     // Rejects and invoices are counted again as they are written, from the
     // spilled text rather than the chunks' counters: the invariants
@@ -103,20 +101,18 @@ async function writeMerged(
     result.rejectedRows = 0;
     const written: Written = { invoices: 0, totalMinor: 0n };
     const settled = spread.readers();
-    // Every chunk's texts are read into one buffer, used again for the next
-    // chunk (the writers copy or write out what they are given): fresh
-    // buffers page-faulted their way through 200 MB on 10M rows.
-    let scratch: Buffer = Buffer.allocUnsafeSlow(0);
     for (const chunk of chain.accepted) {
       await pause(signal);
-      const texts = readSpillTexts(chunk, scratch);
-      scratch = texts.buffer;
-      const index = readSpillIndex(chunk);
+      const {
+        invoices: invoiceText,
+        rejects: rejectText,
+        index,
+      } = spills.read(chunk);
       const cutOrders = spreadIds.ordersOf(chunk.index);
       const settledAt = (order: number) =>
         settled[spread.bucketAt(chunk.index, order)];
       const kept = writeInvoices(
-        texts.invoices,
+        invoiceText,
         index,
         chunk.index,
         cutOrders,
@@ -132,7 +128,7 @@ async function writeMerged(
       );
       result.rejectedRows += writeRejects(
         chunk,
-        texts.rejects,
+        rejectText,
         index,
         { cutOrders, kept },
         extra,
@@ -141,6 +137,7 @@ async function writeMerged(
     }
     return { result, written };
   } finally {
+    spills.close();
     spread.close();
   }
 }

@@ -48,9 +48,21 @@ const BLOCKS_BYTES = smallBuckets ? 0 : 16 << 20;
 // more than it saves.
 const SHARED_AFTER = smallBuckets ? 0 : 100_000;
 
-/** Lets signal handlers run, and stops the merge once one has. */
+// How long the merge runs before it lets signal handlers run: a turn of
+// the event loop for each of 10M rows' 460 chunks, and each again to
+// gather spread orders, took 20-25 ms.
+const PAUSE_EVERY_MS = 10;
+let pausedMs = 0;
+
+/**
+ * Lets signal handlers run, if PAUSE_EVERY_MS have passed since it last
+ * did, and stops the merge once one has.
+ */
 export async function pause(signal: AbortSignal | undefined): Promise<void> {
-  await new Promise(setImmediate);
+  if (performance.now() - pausedMs >= PAUSE_EVERY_MS) {
+    await new Promise(setImmediate);
+    pausedMs = performance.now();
+  }
   signal?.throwIfAborted();
 }
 
