@@ -47,7 +47,10 @@ export async function prepareInput(
     );
   }
   const gzip = /\.gz$/i.test(name);
-  if (name !== '-' && !gzip) {
+  // A pipe or a device given by name (a FIFO, /dev/stdin, a shell's
+  // <(...)) cannot be read by byte range: it is spooled, as - is.
+  const stream = name === '-' || !isFile(name);
+  if (!stream && !gzip) {
     return {
       name,
       path: name,
@@ -57,7 +60,7 @@ export async function prepareInput(
     };
   }
 
-  const total = name === '-' ? 0 : sizeOf(name);
+  const total = stream ? 0 : sizeOf(name);
   let sourceBytes = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -95,6 +98,13 @@ export async function prepareInput(
     sourceBytes,
     format: resolved,
   };
+}
+
+// Whether `path` is a regular file; a missing path or a folder fails as a
+// missing input.
+function isFile(path: string): boolean {
+  sizeOf(path);
+  return statSync(path).isFile();
 }
 
 function sizeOf(path: string): number {

@@ -1,5 +1,6 @@
 // Every way an input may arrive: compressed, on standard input, with a
 // BOM, CRLF, quoted line breaks, other delimiters, and any header order.
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -98,6 +99,23 @@ describe('inputs', () => {
       expect(leftovers(dir)).toEqual([]);
     },
   );
+
+  test('a named pipe is read as standard input is', async () => {
+    const dir = tempDir();
+    execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
+    const input = readFileSync(join(FIXTURES, 'orders.csv'));
+    // The pipe is written from another process, as a shell's <(...) would.
+    const writer = spawn('sh', ['-c', 'cat > pipe.csv'], { cwd: dir });
+    writer.stdin.end(input);
+
+    const result = await runCli(
+      ['process', 'pipe.csv', '-o', 'o.csv', '--rejects', 'r.csv', '-q'],
+      { cwd: dir },
+    );
+
+    expect(result.code).toBe(0);
+    expect(readIn(dir, 'o.csv')).toBe(ORDERS_CSV_INVOICES);
+  });
 
   test('--input-format overrides the file name', async () => {
     const dir = tempDir();
