@@ -33,7 +33,14 @@ try {
     'commander.version',
     'commander.help',
   ];
-  if (quiet.includes(error.code)) process.exit(ExitCode.ok);
+  // Help asked for is a success; help shown for want of a command is not.
+  if (quiet.includes(error.code) && error.exitCode === 0) {
+    process.exit(ExitCode.ok);
+  }
+  if (quiet.includes(error.code)) {
+    log('Cannot run order-batch: name a command (process, generate or bench)');
+    process.exit(ExitCode.usage);
+  }
   log(describeUsageError(error));
   process.exitCode = ExitCode.usage;
 }
