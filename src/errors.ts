@@ -118,6 +118,27 @@ export const inputChanged = (file: string) =>
       'read; nothing was published, run again once it is complete',
   );
 
+/**
+ * Whether an error, perhaps passed on from a thread or a process as its
+ * message, is a full disk or an exhausted quota.
+ */
+export function isOutOfSpace(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as NodeJS.ErrnoException;
+  return (
+    code === 'ENOSPC' ||
+    code === 'EDQUOT' ||
+    /^(ENOSPC|EDQUOT)\b/.test(String(message ?? ''))
+  );
+}
+
+/** The disk holding the outputs or the run's temporary files is full (exit 74). */
+export const outOfSpace = (folder: string) =>
+  new OrderBatchError(
+    'OB_IO',
+    `Cannot finish writing in ${folder}: no space left on the device ` +
+      '(ENOSPC); nothing was published, run again once there is room',
+  );
+
 /** The short text of a system error: "ENOENT: no such file or directory". */
 export function describeSystemError(error: unknown): string {
   if (error instanceof Error) {

@@ -4,7 +4,12 @@
 // every report to the chain in input order.
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { inputChanged, internalError, isInputChanged } from '../errors.js';
+import {
+  inputChanged,
+  internalError,
+  isInputChanged,
+  isOutOfSpace,
+} from '../errors.js';
 import { ChunkChain } from './chain.js';
 import type { FromShard, ToShard } from './shard-process.js';
 import { ShardQueue, type Shard } from './shard-queue.js';
@@ -234,8 +239,14 @@ function runOnProcesses(
         if (chain.complete) finish();
       } else {
         busy.get(worker)?.delete(shard);
+        // Running the chunks of a changed input, or on a full disk, again
+        // cannot help.
         if (message.type === 'shard-failed' && isInputChanged(message)) {
           finish(inputChanged(options.inputName));
+          return;
+        }
+        if (message.type === 'shard-failed' && isOutOfSpace(message)) {
+          finish(new Error(message.message));
           return;
         }
         if (message.type === 'shard-failed') retry(shard, message.message);

@@ -2,7 +2,7 @@
 // is handed on its piscina thread pool and reports each chunk as it ends.
 // It exits when the primary goes away, so no process outlives a run.
 import { Piscina } from 'piscina';
-import { isInputChanged } from '../errors.js';
+import { isInputChanged, isOutOfSpace } from '../errors.js';
 import { log, setLogPrefix } from '../log.js';
 import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
 
@@ -96,8 +96,10 @@ async function runWithRetries(task: ChunkTask): Promise<ChunkReport> {
       const signal = AbortSignal.timeout(taskTimeoutMs);
       return (await pool!.run({ job, task }, { signal })) as ChunkReport;
     } catch (error) {
-      // Running a chunk of a changed input again cannot help.
-      if (tries >= THREAD_ATTEMPTS || isInputChanged(error)) throw error;
+      // Running a chunk of a changed input, or on a full disk, again
+      // cannot help.
+      if (tries >= THREAD_ATTEMPTS) throw error;
+      if (isInputChanged(error) || isOutOfSpace(error)) throw error;
     } finally {
       releaseThread();
     }

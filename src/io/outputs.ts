@@ -15,11 +15,18 @@ import {
   statSync,
   writeFileSync,
   writeSync,
+  type Stats,
 } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { cannotCreate, ioError, OrderBatchError } from '../errors.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  cannotCreate,
+  describeSystemError,
+  ioError,
+  OrderBatchError,
+  usageError,
+} from '../errors.js';
 
 /** Where each output goes; `invoices` may be "-" for standard output. */
 export interface OutputPaths {
@@ -42,6 +49,47 @@ export function defaultOutputPaths(
     rejects: `${base}.rejects.csv`,
     summary: `${base}.summary.json`,
   };
+}
+
+/**
+ * Fails with exit 64 when two outputs, or an output and the input, name
+ * one file: the run would publish one over the other, or over its input.
+ * Devices and pipes (/dev/null, a FIFO) may take several.
+ */
+export function checkSeparate(input: string, paths: OutputPaths): void {
+  const named: Array<[string, string, string]> = [
+    ['the input', input, 'it is the input'],
+    ['the invoices', paths.invoices, 'the invoices go there too'],
+    ['the rejects', paths.rejects, 'the rejects go there too'],
+    ['the summary', paths.summary, 'the summary goes there too'],
+  ];
+  const files = named.filter(
+    ([, path]) => path !== '-' && !isSpecialFile(path),
+  );
+  for (let i = 0; i < files.length; i++) {
+    for (let j = i + 1; j < files.length; j++) {
+      const [, firstPath, clash] = files[i];
+      const [second, secondPath] = files[j];
+      if (!sameFile(firstPath, secondPath)) continue;
+      throw usageError(
+        `Cannot write ${second} to ${secondPath}: ${clash}; ` +
+          'give each output a file of its own',
+      );
+    }
+  }
+}
+
+// Whether two paths name one file: the same path once links are resolved,
+// or, for files that exist, the same inode (a hard link).
+function sameFile(a: string, b: string): boolean {
+  if (resolve(resolveLink(a)) === resolve(resolveLink(b))) return true;
+  const [first, second] = [a, b].map(statOf);
+  return (
+    first !== undefined &&
+    second !== undefined &&
+    first.dev === second.dev &&
+    first.ino === second.ino
+  );
 }
 
 /** The temporary name of a target, marked with this process's pid. */
@@ -126,6 +174,16 @@ export class OutputSet {
    * an output that cannot be created stops the run before any work.
    */
   openTemporaries(): { invoices: number; rejects: number } {
+    // A folder where an output goes could not be renamed over at the end,
+    // when the outputs before it would be published already.
+    for (const target of Object.values(this.paths)) {
+      if (isFolder(target)) {
+        throw new OrderBatchError(
+          'OB_OUTPUT_CREATE',
+          `Cannot create ${target}: a folder stands there; name a file`,
+        );
+      }
+    }
     try {
       // Not recursive: a missing folder is the user's to create.
       mkdirSync(this.spillDir);
@@ -154,16 +212,25 @@ export class OutputSet {
 
   /** Renames the invoices and rejects into place, then writes the summary. */
   publish(summaryText: string | undefined): void {
-    if (this.paths.invoices !== '-') moveIntoPlace(this.paths.invoices);
-    moveIntoPlace(this.paths.rejects);
+    const { invoices, rejects, summary } = this.paths;
+    const published: string[] = [];
+    // Failing past the first rename, the run says what it did publish.
+    const step = (target: string, action: () => void) => {
+      try {
+        action();
+      } catch (error) {
+        throw failedToPublish(target, error, published);
+      }
+    };
+    const move = (target: string) => {
+      step(target, () => moveIntoPlace(target));
+      published.push(target);
+    };
+    if (invoices !== '-') move(invoices);
+    move(rejects);
     if (summaryText === undefined) return;
-    const temporary = temporaryPath(this.paths.summary);
-    try {
-      writeFileSync(temporary, summaryText);
-    } catch (error) {
-      throw ioError(this.paths.summary, error);
-    }
-    moveIntoPlace(this.paths.summary);
+    step(summary, () => writeFileSync(temporaryPath(summary), summaryText));
+    move(summary);
   }
 
   /**
@@ -221,16 +288,44 @@ export class OutputSet {
   }
 }
 
+// Why publishing `target` failed, and what was published before it.
+function failedToPublish(
+  target: string,
+  error: unknown,
+  published: string[],
+): OrderBatchError {
+  if (published.length === 0) return ioError(target, error);
+  const were = published.length > 1 ? 'were' : 'was';
+  return new OrderBatchError(
+    'OB_IO',
+    `Cannot finish with ${target}: ${describeSystemError(error)}; ` +
+      `${published.join(' and ')} ${were} published already, the rest ` +
+      'was not; run again once fixed',
+    { cause: error },
+  );
+}
+
 // Renames a complete temporary file over its target. A target that is no
 // regular file (/dev/null, a FIFO) is written into instead, since a rename
 // would replace the device or pipe itself.
 function moveIntoPlace(target: string): void {
   const temporary = temporaryPath(target);
+  if (isSpecialFile(target)) copyInto(temporary, target);
+  else renameSync(temporary, target);
+}
+
+// Whether a folder stands at `path`.
+function isFolder(path: string): boolean {
+  return statOf(path)?.isDirectory() ?? false;
+}
+
+// What stands at `path`, or undefined when nothing can be seen there: the
+// creation of an output reports why.
+function statOf(path: string): Stats | undefined {
   try {
-    if (isSpecialFile(target)) copyInto(temporary, target);
-    else renameSync(temporary, target);
-  } catch (error) {
-    throw ioError(target, error);
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,7 +2,7 @@
 // header, process every chunk, merge, check the invariants, publish.
 import { createReadStream, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { runChunks } from '../engine/coordinator.js';
 import type { MergeResult } from '../engine/merge.js';
@@ -12,11 +12,18 @@ import {
   type SpreadIdCheck,
 } from '../engine/spread-ids-aside.js';
 import type { JobSpec } from '../engine/task.js';
-import { ExitCode, ioError } from '../errors.js';
+import {
+  ExitCode,
+  ioError,
+  isOutOfSpace,
+  OrderBatchError,
+  outOfSpace,
+} from '../errors.js';
 import { jsonLayout, readCsvLayout } from '../io/header.js';
 import { prepareInput } from '../io/input.js';
 import { OutputWriter } from '../io/output-writer.js';
 import {
+  checkSeparate,
   closeQuietly,
   defaultOutputPaths,
   OutputSet,
@@ -74,6 +81,7 @@ export async function processFile(
     ...(options.rejects ? { rejects: options.rejects } : {}),
     ...(options.summary ? { summary: options.summary } : {}),
   };
+  checkSeparate(options.input, paths);
   const outputs = new OutputSet(paths);
   const progress = await Progress.create(!options.quiet, 'processing');
   outputs.lock();
@@ -185,6 +193,13 @@ export async function processFile(
     await spillRemoved;
     if (!options.quiet) log(summaryText(facts, result));
     return exitCode;
+  } catch (error) {
+    // A full disk, met by any process or thread writing the run's
+    // temporary files, is a write failure (74), not a bug.
+    if (!(error instanceof OrderBatchError) && isOutOfSpace(error)) {
+      throw outOfSpace(resolve(dirname(outputs.spillDir)));
+    }
+    throw error;
   } finally {
     await idCheck?.stop();
     progress.stop();

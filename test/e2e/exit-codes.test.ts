@@ -1,15 +1,20 @@
 // The exit codes of runs that end on their own: 0 and 3 when done, 64 to
 // 74 when they stop early, printing one line on standard error and leaving
 // no output and no temporary file behind.
+import { execFileSync } from 'node:child_process';
 import {
   closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
+  readdirSync,
+  rmSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test, vi } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import {
   FIXTURES,
   ORDER_HEADER,
@@ -141,6 +146,15 @@ describe('64: bad command line', () => {
     ],
     ['standard input without --input-format', ['process', '-']],
     ['a file name that tells no format', ['process', 'orders.txt']],
+    ['-o naming the input', ['process', 'orders.csv', '-o', 'orders.csv']],
+    [
+      '--rejects naming the invoices',
+      ['process', 'orders.csv', '-o', 'x.csv', '--rejects', 'x.csv'],
+    ],
+    [
+      '--summary naming the invoices',
+      ['process', 'orders.csv', '-o', 'x.csv', '--summary', 'x.csv'],
+    ],
   ])('%s', async (_name, args) => {
     const dir = tempDir();
     copyFixture(dir, 'orders.csv');
@@ -152,6 +166,16 @@ describe('64: bad command line', () => {
     expect(result.stdout).toBe('');
     expectStoppedClean(dir, result.stderr, ['orders.csv', 'orders.txt']);
   });
+});
+
+test('64: no command shows the help, then says what is missing', async () => {
+  const result = await runCli([], { input: '' });
+
+  expect(result.code).toBe(64);
+  expect(result.stderr).toContain('Usage: order-batch');
+  expect(result.stderr.trim().split('\n').at(-1)).toBe(
+    'order-batch: Cannot run order-batch: name a command (process, generate or bench)',
+  );
 });
 
 describe('65: input unusable as a whole', () => {
@@ -320,6 +344,21 @@ describe('73: an output cannot be created', () => {
     expectStoppedClean(dir, result.stderr, ['orders.csv']);
   });
 
+  test('a folder where an output goes, found before any work', async () => {
+    const dir = tempDir();
+    copyFixture(dir, 'orders.csv');
+    mkdirSync(join(dir, 's.json'));
+
+    const result = await runCli(
+      ['process', 'orders.csv', '--summary', 's.json'],
+      { cwd: dir },
+    );
+
+    expect(result.code).toBe(73);
+    expect(result.stderr).toContain('a folder stands there');
+    expectStoppedClean(dir, result.stderr, ['orders.csv', 's.json']);
+  });
+
   test('--summary in a missing folder', async () => {
     const dir = tempDir();
     copyFixture(dir, 'orders.csv');
@@ -334,7 +373,65 @@ describe('73: an output cannot be created', () => {
   });
 });
 
+// A small disk of its own for the full-disk runs: a tmpfs, which only root
+// may mount; elsewhere those runs are skipped.
+function mountSmallDisk(): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'order-batch-small-disk-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', dir], {
+      stdio: 'ignore',
+    });
+    return dir;
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+}
+
 describe('74: writing failed part way', () => {
+  const smallDisk = mountSmallDisk();
+  afterAll(() => {
+    if (!smallDisk) return;
+    execFileSync('umount', [smallDisk]);
+    rmSync(smallDisk, { recursive: true, force: true });
+  });
+
+  test.runIf(smallDisk)(
+    'a full disk, met by the primary or by the shard processes',
+    async () => {
+      const disk = smallDisk!;
+      const dir = tempDir();
+      await runCli(['generate', '--rows', '50000', '-o', 'orders.csv'], {
+        cwd: dir,
+      });
+      const outputs = [
+        '-o',
+        'o.csv',
+        '--rejects',
+        'r.csv',
+        '--summary',
+        's.json',
+      ];
+      // Under 8 MiB the chunks are run in the primary; with --processes,
+      // in shard processes, whose threads fill the disk with their spills.
+      for (const engine of [[], ['--processes', '2', '--chunk-size', '64k']]) {
+        const result = await runCli(
+          ['process', join(dir, 'orders.csv'), '-q', ...outputs, ...engine],
+          { cwd: disk },
+        );
+
+        expect(result.code).toBe(74);
+        expect(result.stderr).toBe(
+          `order-batch: Cannot finish writing in ${disk}: no space left on ` +
+            'the device (ENOSPC); nothing was published, run again once ' +
+            'there is room\n',
+        );
+        expect(readdirSync(disk)).toEqual([]);
+      }
+    },
+  );
+
   /** Runs with standard output on /dev/full, a device that is always full. */
   async function runToFullDevice(dir: string, args: string[]) {
     const full = openSync('/dev/full', 'w');
