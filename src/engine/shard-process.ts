@@ -141,13 +141,19 @@ async function runWithRetries(task: ChunkTask): Promise<ChunkReport> {
   }
 }
 
-// Resolves once the message is written to the channel: a runner waits for
-// its report to leave before it takes the next chunk, so that reports do
-// not pile up here when the primary falls behind (chunks of a few bytes).
+// Resolves at once while the channel keeps up, and once the message is
+// written when its backlog is large: a runner then waits before it takes
+// the next chunk, so that reports do not pile up here when the primary
+// falls behind (chunks of a few bytes). Waiting for every report would
+// keep the thread idle between chunks for the time of a write, for
+// nothing while the primary keeps up.
 function send(message: FromShard): Promise<void> {
   return new Promise((resolve) => {
-    if (!process.send) resolve();
-    else process.send(message, undefined, {}, () => resolve());
+    if (!process.send) return resolve();
+    const flowing = process.send(message, undefined, {}, () => {
+      if (!flowing) resolve();
+    });
+    if (flowing) resolve();
   });
 }
 
