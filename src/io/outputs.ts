@@ -9,97 +9,27 @@ import {
   openSync,
   readFileSync,
   readSync,
-  realpathSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
   writeSync,
-  type Stats,
 } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   cannotCreate,
   describeSystemError,
   ioError,
   OrderBatchError,
-  usageError,
 } from '../errors.js';
-
-/** Where each output goes; `invoices` may be "-" for standard output. */
-export interface OutputPaths {
-  invoices: string;
-  rejects: string;
-  summary: string;
-}
-
-/** The default output paths beside `input` (in the working folder for "-"). */
-export function defaultOutputPaths(
-  input: string,
-  invoiceExtension: 'csv' | 'jsonl',
-): OutputPaths {
-  const base =
-    input === '-'
-      ? 'stdin'
-      : input.replace(/\.(csv|jsonl|ndjson)(\.gz)?$/i, '');
-  return {
-    invoices: `${base}.invoices.${invoiceExtension}`,
-    rejects: `${base}.rejects.csv`,
-    summary: `${base}.summary.json`,
-  };
-}
-
-/**
- * Fails with exit 64 when two outputs, or an output and the input, name
- * one file: the run would publish one over the other, or over its input.
- * Devices and pipes (/dev/null, a FIFO) may take several.
- */
-export function checkSeparate(input: string, paths: OutputPaths): void {
-  const named: Array<[string, string, string]> = [
-    ['the input', input, 'it is the input'],
-    ['the invoices', paths.invoices, 'the invoices go there too'],
-    ['the rejects', paths.rejects, 'the rejects go there too'],
-    ['the summary', paths.summary, 'the summary goes there too'],
-  ];
-  const files = named.filter(
-    ([, path]) => path !== '-' && !isSpecialFile(path),
-  );
-  for (let i = 0; i < files.length; i++) {
-    for (let j = i + 1; j < files.length; j++) {
-      const [, firstPath, clash] = files[i];
-      const [second, secondPath] = files[j];
-      if (!sameFile(firstPath, secondPath)) continue;
-      throw usageError(
-        `Cannot write ${second} to ${secondPath}: ${clash}; ` +
-          'give each output a file of its own',
-      );
-    }
-  }
-}
-
-// Whether two paths name one file: the same path once links are resolved,
-// or, for files that exist, the same inode (a hard link).
-function sameFile(a: string, b: string): boolean {
-  if (resolve(resolveLink(a)) === resolve(resolveLink(b))) return true;
-  const [first, second] = [a, b].map(statOf);
-  return (
-    first !== undefined &&
-    second !== undefined &&
-    first.dev === second.dev &&
-    first.ino === second.ino
-  );
-}
-
-/** The temporary name of a target, marked with this process's pid. */
-export function temporaryPath(target: string, pid = process.pid): string {
-  // Beside a device or a pipe no file can be made: use the temporary folder.
-  if (pid === process.pid && isSpecialFile(target)) {
-    return join(tmpdir(), `order-batch.${basename(target)}.${pid}.tmp`);
-  }
-  return `${target}.${pid}.tmp`;
-}
+import {
+  isFolder,
+  isSpecialFile,
+  resolveLink,
+  temporaryPath,
+  type OutputPaths,
+} from './output-paths.js';
 
 /** Owns a run's lock, temporary files and spill folder until commit. */
 export class OutputSet {
@@ -314,29 +244,6 @@ function moveIntoPlace(target: string): void {
   else renameSync(temporary, target);
 }
 
-// Whether a folder stands at `path`.
-function isFolder(path: string): boolean {
-  return statOf(path)?.isDirectory() ?? false;
-}
-
-// What stands at `path`, or undefined when nothing can be seen there: the
-// creation of an output reports why.
-function statOf(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-function isSpecialFile(path: string): boolean {
-  try {
-    return !statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 function copyInto(from: string, to: string): void {
   const source = openSync(from, 'r');
   const sink = openSync(to, 'w');
@@ -350,16 +257,6 @@ function copyInto(from: string, to: string): void {
   } finally {
     closeSync(source);
     closeSync(sink);
-  }
-}
-
-/** A path with any symbolic link resolved, so a rename replaces its file. */
-function resolveLink(path: string): string {
-  if (path === '-') return path;
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
   }
 }
 

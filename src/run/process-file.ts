@@ -24,11 +24,10 @@ import { prepareInput } from '../io/input.js';
 import { OutputWriter } from '../io/output-writer.js';
 import {
   checkSeparate,
-  closeQuietly,
   defaultOutputPaths,
-  OutputSet,
   type OutputPaths,
-} from '../io/outputs.js';
+} from '../io/output-paths.js';
+import { closeQuietly, OutputSet } from '../io/outputs.js';
 import { readTaxTable } from '../io/tax-table.js';
 import { log } from '../log.js';
 import type { RoundingMode, TaxRate } from '../money/tax.js';

@@ -3,7 +3,7 @@
 import { minorDigitsOf } from '../money/currency.js';
 import { formatMinorUnits } from '../money/decimal.js';
 import type { MergeResult } from '../engine/merge.js';
-import type { OutputPaths } from '../io/outputs.js';
+import type { OutputPaths } from '../io/output-paths.js';
 
 /** The facts of a finished run that the summary reports. */
 export interface RunFacts {

@@ -1,28 +1,20 @@
-// The outputs of a run: outputs that would land on one file, or on the
-// input, are refused before any work; a folder where an output goes is
-// refused before any work too; and publishing that fails part way says
-// what it published.
+// The outputs of a run: a folder where an output goes is refused before
+// any work, and publishing that fails part way says what it published.
 import {
   closeSync,
   existsSync,
-  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
-  symlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { OrderBatchError } from '../../src/errors.js';
-import {
-  checkSeparate,
-  OutputSet,
-  type OutputPaths,
-} from '../../src/io/outputs.js';
+import { checkSeparate, type OutputPaths } from '../../src/io/output-paths.js';
+import { OutputSet } from '../../src/io/outputs.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -55,66 +47,6 @@ function errorOf(run: () => void): OrderBatchError {
   }
   throw new Error('nothing was thrown');
 }
-
-describe('checkSeparate', () => {
-  test('accepts outputs of their own', () => {
-    const dir = folder();
-    writeFileSync(join(dir, 'o.csv'), 'x');
-    expect(() => checkSeparate(join(dir, 'o.csv'), pathsIn(dir))).not.toThrow();
-  });
-
-  test.each([
-    ['invoices and rejects', { rejects: 'o.invoices.csv' }, 'the rejects'],
-    ['invoices and summary', { summary: 'o.invoices.csv' }, 'the summary'],
-    ['rejects and summary', { summary: 'o.rejects.csv' }, 'the summary'],
-    ['invoices and input', { invoices: 'o.csv' }, 'the invoices'],
-    ['rejects and input', { rejects: 'o.csv' }, 'the rejects'],
-    ['summary and input', { summary: 'o.csv' }, 'the summary'],
-  ])('refuses %s on one file (exit 64)', (_name, clash, output) => {
-    const dir = folder();
-    writeFileSync(join(dir, 'o.csv'), 'x');
-    const paths = { ...pathsIn(dir) } as Record<string, string>;
-    for (const [key, name] of Object.entries(clash)) {
-      paths[key] = join(dir, name);
-    }
-
-    const error = errorOf(() =>
-      checkSeparate(join(dir, 'o.csv'), paths as unknown as OutputPaths),
-    );
-
-    expect(error.exitCode).toBe(64);
-    expect(error.message).toContain(`Cannot write ${output} to`);
-  });
-
-  test('sees one file through another spelling, a link and a hard link', () => {
-    const dir = folder();
-    const input = join(dir, 'o.csv');
-    writeFileSync(input, 'x');
-    symlinkSync(input, join(dir, 'link.csv'));
-    linkSync(input, join(dir, 'hard.csv'));
-
-    for (const invoices of [
-      `${dir}/./o.csv`,
-      join(dir, 'link.csv'),
-      join(dir, 'hard.csv'),
-    ]) {
-      const paths = { ...pathsIn(dir), invoices };
-      expect(errorOf(() => checkSeparate(input, paths)).exitCode).toBe(64);
-    }
-  });
-
-  test('lets devices take several outputs, and standard streams pass', () => {
-    const dir = folder();
-    const devices = {
-      invoices: '/dev/null',
-      rejects: '/dev/null',
-      summary: '/dev/null',
-    };
-    expect(() => checkSeparate('-', devices)).not.toThrow();
-    const streamed = { ...pathsIn(dir), invoices: '-', summary: '-' };
-    expect(() => checkSeparate('-', streamed)).not.toThrow();
-  });
-});
 
 describe('OutputSet', () => {
   test('refuses a folder where an output goes, before any work (exit 73)', () => {

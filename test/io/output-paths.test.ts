@@ -1,0 +1,106 @@
+// Outputs that would land on one file, or on the input, are refused
+// before any work (exit 64), however the path is spelled.
+import {
+  linkSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { OrderBatchError } from '../../src/errors.js';
+import { checkSeparate, type OutputPaths } from '../../src/io/output-paths.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'output-paths-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function pathsIn(dir: string): OutputPaths {
+  return {
+    invoices: join(dir, 'o.invoices.csv'),
+    rejects: join(dir, 'o.rejects.csv'),
+    summary: join(dir, 'o.summary.json'),
+  };
+}
+
+/** The error `run` throws; fails the test when it throws none. */
+function errorOf(run: () => void): OrderBatchError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(OrderBatchError);
+    return error as OrderBatchError;
+  }
+  throw new Error('nothing was thrown');
+}
+
+describe('checkSeparate', () => {
+  test('accepts outputs of their own', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'o.csv'), 'x');
+    expect(() => checkSeparate(join(dir, 'o.csv'), pathsIn(dir))).not.toThrow();
+  });
+
+  test.each([
+    ['invoices and rejects', { rejects: 'o.invoices.csv' }, 'the rejects'],
+    ['invoices and summary', { summary: 'o.invoices.csv' }, 'the summary'],
+    ['rejects and summary', { summary: 'o.rejects.csv' }, 'the summary'],
+    ['invoices and input', { invoices: 'o.csv' }, 'the invoices'],
+    ['rejects and input', { rejects: 'o.csv' }, 'the rejects'],
+    ['summary and input', { summary: 'o.csv' }, 'the summary'],
+  ])('refuses %s on one file (exit 64)', (_name, clash, output) => {
+    const dir = folder();
+    writeFileSync(join(dir, 'o.csv'), 'x');
+    const paths = { ...pathsIn(dir) } as Record<string, string>;
+    for (const [key, name] of Object.entries(clash)) {
+      paths[key] = join(dir, name);
+    }
+
+    const error = errorOf(() =>
+      checkSeparate(join(dir, 'o.csv'), paths as unknown as OutputPaths),
+    );
+
+    expect(error.exitCode).toBe(64);
+    expect(error.message).toContain(`Cannot write ${output} to`);
+  });
+
+  test('sees one file through another spelling, a link and a hard link', () => {
+    const dir = folder();
+    const input = join(dir, 'o.csv');
+    writeFileSync(input, 'x');
+    symlinkSync(input, join(dir, 'link.csv'));
+    linkSync(input, join(dir, 'hard.csv'));
+
+    for (const invoices of [
+      `${dir}/./o.csv`,
+      join(dir, 'link.csv'),
+      join(dir, 'hard.csv'),
+    ]) {
+      const paths = { ...pathsIn(dir), invoices };
+      expect(errorOf(() => checkSeparate(input, paths)).exitCode).toBe(64);
+    }
+  });
+
+  test('lets devices take several outputs, and standard streams pass', () => {
+    const dir = folder();
+    const devices = {
+      invoices: '/dev/null',
+      rejects: '/dev/null',
+      summary: '/dev/null',
+    };
+    expect(() => checkSeparate('-', devices)).not.toThrow();
+    const streamed = { ...pathsIn(dir), invoices: '-', summary: '-' };
+    expect(() => checkSeparate('-', streamed)).not.toThrow();
+  });
+});
