@@ -131,7 +131,7 @@ export function isOutOfSpace(error: unknown): boolean {
   );
 }
 
-/** The disk holding the outputs or the run's temporary files is full (exit 74). */
+/** The disk of the outputs or the temporary files is full (exit 74). */
 export const outOfSpace = (folder: string) =>
   new OrderBatchError(
     'OB_IO',

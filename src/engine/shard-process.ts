@@ -73,7 +73,7 @@ function testHeapLimit(): { maxOldGenerationSizeMb?: number } {
   return asked.includes(':oom') ? { maxOldGenerationSizeMb: 64 } : {};
 }
 
-/** A shard being run here: its chunks still to report, and whether it failed. */
+/** A shard run here: its chunks still to report, and whether it failed. */
 interface ShardRun {
   shard: number;
   attempt: number;
