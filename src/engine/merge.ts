@@ -215,28 +215,51 @@ function writeInvoices(
 
 // Adds to `sum` the totals of a chunk's invoices that are written as the
 // chunk wrote them (not in the sorted `cutOrders`); returns how many there
-// are. The cut orders are passed by as the loop reaches them: a Set lookup
-// for every order cost more than the rest of the loop. A loop of its own:
-// in writeInvoices, code optimized inside this loop was entered again for
-// every chunk and thrown away at the first spread order.
+// are. The orders between two cut ones are summed in a loop of their own,
+// with the running sum in a local while it stays safe: 3.3M orders of a
+// 10M-row file went through ExactSum one by one, with a look at the next
+// cut order each.
 function sumUncut(
   index: SpillIndex,
   cutOrders: number[],
   sum: ExactSum,
 ): number {
   const { invoiceEnds, invoiceTotals } = index;
-  let nextCut = 0;
   let invoices = 0;
-  for (let order = 0; order < invoiceEnds.length; order++) {
-    if (order === cutOrders[nextCut]) {
-      nextCut++;
-      continue;
-    }
-    const start = order === 0 ? 0 : invoiceEnds[order - 1];
-    if (invoiceEnds[order] === start) continue;
-    invoices++;
-    sum.add(invoiceTotals[order]);
+  let from = 0;
+  for (let cut = 0; cut <= cutOrders.length; cut++) {
+    const to = cut < cutOrders.length ? cutOrders[cut] : invoiceEnds.length;
+    invoices += sumInvoices(invoiceEnds, invoiceTotals, from, to, sum);
+    from = to + 1;
   }
+  return invoices;
+}
+
+// Adds to `sum` the totals of the invoices of orders [from, to) (an order
+// whose invoice is empty has none); returns how many there are.
+function sumInvoices(
+  invoiceEnds: Float64Array,
+  invoiceTotals: Float64Array,
+  from: number,
+  to: number,
+  sum: ExactSum,
+): number {
+  let invoices = 0;
+  let running = 0;
+  let previousEnd = from === 0 ? 0 : invoiceEnds[from - 1];
+  for (let order = from; order < to; order++) {
+    const end = invoiceEnds[order];
+    if (end === previousEnd) continue;
+    previousEnd = end;
+    invoices++;
+    const total = invoiceTotals[order];
+    if (total > Number.MAX_SAFE_INTEGER - running) {
+      sum.add(running);
+      running = 0;
+    }
+    running += total;
+  }
+  sum.add(running);
   return invoices;
 }
 
