@@ -1,49 +1,10 @@
 // Outputs that would land on one file, or on the input, are refused
 // before any work (exit 64), however the path is spelled.
-import {
-  linkSync,
-  mkdtempSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { linkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import { OrderBatchError } from '../../src/errors.js';
+import { describe, expect, test } from 'vitest';
 import { checkSeparate, type OutputPaths } from '../../src/io/output-paths.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'output-paths-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function pathsIn(dir: string): OutputPaths {
-  return {
-    invoices: join(dir, 'o.invoices.csv'),
-    rejects: join(dir, 'o.rejects.csv'),
-    summary: join(dir, 'o.summary.json'),
-  };
-}
-
-/** The error `run` throws; fails the test when it throws none. */
-function errorOf(run: () => void): OrderBatchError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OrderBatchError);
-    return error as OrderBatchError;
-  }
-  throw new Error('nothing was thrown');
-}
+import { errorOf, folder, pathsIn } from './helpers.js';
 
 describe('checkSeparate', () => {
   test('accepts outputs of their own', () => {

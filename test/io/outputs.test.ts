@@ -4,49 +4,12 @@ import {
   closeSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
-  rmSync,
   writeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import { OrderBatchError } from '../../src/errors.js';
-import { checkSeparate, type OutputPaths } from '../../src/io/output-paths.js';
+import { describe, expect, test } from 'vitest';
 import { OutputSet } from '../../src/io/outputs.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'outputs-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function pathsIn(dir: string): OutputPaths {
-  return {
-    invoices: join(dir, 'o.invoices.csv'),
-    rejects: join(dir, 'o.rejects.csv'),
-    summary: join(dir, 'o.summary.json'),
-  };
-}
-
-/** The error `run` throws; fails the test when it throws none. */
-function errorOf(run: () => void): OrderBatchError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OrderBatchError);
-    return error as OrderBatchError;
-  }
-  throw new Error('nothing was thrown');
-}
+import { errorOf, folder, pathsIn } from './helpers.js';
 
 describe('OutputSet', () => {
   test('refuses a folder where an output goes, before any work (exit 73)', () => {
