@@ -226,15 +226,17 @@ function runOnProcesses(
       }
       const shard = shards.get(message.shard);
       if (!shard || message.attempt !== shard.attempt) return;
-      if (message.type === 'chunk') {
-        shard.reported.add(message.report.index);
-        options.onChunk?.(message.report);
-        try {
-          const redo = chain.offer(message.report);
-          if (redo) shards.redo(redo);
-        } catch (error) {
-          finish(error as Error);
-          return;
+      if (message.type === 'chunks') {
+        for (const report of message.reports) {
+          shard.reported.add(report.index);
+          options.onChunk?.(report);
+          try {
+            const redo = chain.offer(report);
+            if (redo) shards.redo(redo);
+          } catch (error) {
+            finish(error as Error);
+            return;
+          }
         }
         if (chain.complete) finish();
       } else {

@@ -1,5 +1,6 @@
 // A shard process, forked by the primary: runs the chunks of each shard it
-// is handed on its piscina thread pool and reports each chunk as it ends.
+// is handed on its piscina thread pool, a few a task, and reports them as
+// each task ends.
 // It exits when the primary goes away, so no process outlives a run.
 import { Piscina } from 'piscina';
 import { isInputChanged, isOutOfSpace } from '../errors.js';
@@ -14,7 +15,7 @@ export type ToShard =
 /** Messages to the primary. */
 export type FromShard =
   | { type: 'ready' }
-  | { type: 'chunk'; shard: number; attempt: number; report: ChunkReport }
+  | { type: 'chunks'; shard: number; attempt: number; reports: ChunkReport[] }
   | { type: 'shard-done'; shard: number; attempt: number }
   | { type: 'shard-failed'; shard: number; attempt: number; message: string };
 
@@ -91,6 +92,14 @@ const queue: Array<{ task: ChunkTask; run: ShardRun }> = [];
 let queueHead = 0;
 const idleRunners: Array<() => void> = [];
 
+// A pool task takes up to this many chunks of a shard, run one after the
+// other on its thread, their reports sent together: each task costs a
+// hand-over between the thread and this process and a message to the
+// primary (10M rows, 9 alternated runs: 4 chunks a task against 1, 5.32
+// -> 5.12 s of processor time, 2.86 -> 2.77 s). The last chunks queued, one
+// a thread, go one a task, so that the end of a run stays in small pieces.
+const CHUNKS_A_TASK = 4;
+
 function runShard(shard: number, attempt: number, tasks: ChunkTask[]): void {
   const run = { shard, attempt, left: tasks.length, failed: false };
   if (tasks.length === 0) void send({ type: 'shard-done', shard, attempt });
@@ -98,24 +107,24 @@ function runShard(shard: number, attempt: number, tasks: ChunkTask[]): void {
   for (const wake of idleRunners.splice(0)) wake();
 }
 
-function startRunners(count: number): void {
-  for (let i = 0; i < count; i++) void runChunks();
+function startRunners(threads: number): void {
+  for (let i = 0; i < threads; i++) void runChunks(threads);
 }
 
-async function runChunks(): Promise<void> {
+async function runChunks(threads: number): Promise<void> {
   for (;;) {
     if (queueHead === queue.length) {
       await new Promise<void>((resolve) => idleRunners.push(resolve));
       continue;
     }
-    const { task, run } = queue[queueHead++];
-    if (queueHead === queue.length) queue.length = queueHead = 0;
+    const { run, tasks } = takeTasks(threads);
     if (run.failed) continue;
     const { shard, attempt } = run;
     try {
-      const report = await runWithRetries(task);
-      await send({ type: 'chunk', shard, attempt, report });
-      if (--run.left === 0) await send({ type: 'shard-done', shard, attempt });
+      const reports = await runWithRetries(tasks);
+      await send({ type: 'chunks', shard, attempt, reports });
+      run.left -= reports.length;
+      if (run.left === 0) await send({ type: 'shard-done', shard, attempt });
     } catch (error) {
       if (run.failed) continue;
       run.failed = true;
@@ -125,13 +134,30 @@ async function runChunks(): Promise<void> {
   }
 }
 
+// Takes the next chunks of the queue for one task: those of one shard, up
+// to CHUNKS_A_TASK, leaving at least one a thread queued.
+function takeTasks(threads: number): { run: ShardRun; tasks: ChunkTask[] } {
+  const { run, task } = queue[queueHead++];
+  const tasks = [task];
+  while (
+    tasks.length < CHUNKS_A_TASK &&
+    queue.length - queueHead > threads &&
+    queue[queueHead].run === run
+  ) {
+    tasks.push(queue[queueHead++].task);
+  }
+  if (queueHead === queue.length) queue.length = queueHead = 0;
+  return { run, tasks };
+}
+
 // A thread that dies (a crash, or out of heap) fails only its task; the
-// chunk is run again on a fresh thread, up to THREAD_ATTEMPTS times.
-async function runWithRetries(task: ChunkTask): Promise<ChunkReport> {
+// task's chunks are run again on a fresh thread, up to THREAD_ATTEMPTS
+// times.
+async function runWithRetries(tasks: ChunkTask[]): Promise<ChunkReport[]> {
   for (let tries = 1; ; tries++) {
     try {
       const signal = AbortSignal.timeout(taskTimeoutMs);
-      return (await pool!.run({ job, task }, { signal })) as ChunkReport;
+      return (await pool!.run({ job, tasks }, { signal })) as ChunkReport[];
     } catch (error) {
       // Running a chunk of a changed input, or on a full disk, again
       // cannot help.

@@ -1,5 +1,6 @@
 // What travels between the primary, the shard processes and their threads:
-// byte ranges out, one report a chunk back. Never a message per row.
+// byte ranges out, a report a chunk back, a few chunks a message. Never a
+// message per row.
 import type { ChunkFatal } from '../orders/chunk.js';
 import type { ChunkSettings } from '../orders/rules.js';
 import type { ChunkOutcome, Counts } from '../orders/settle-chunk.js';

@@ -10,13 +10,15 @@ if (process.env.ORDER_BATCH_TEST_BROKEN_THREAD) {
   throw new Error('ORDER_BATCH_TEST_BROKEN_THREAD is set');
 }
 
-/** Processes one chunk in a piscina thread. */
-export default function processChunk(work: {
+/** Processes chunks in a piscina thread, one after the other. */
+export default function processChunks(work: {
   job: JobSpec;
-  task: ChunkTask;
-}): ChunkReport {
-  crashIfAsked(work.job, work.task);
-  return runChunk(work.job, work.task);
+  tasks: ChunkTask[];
+}): ChunkReport[] {
+  return work.tasks.map((task) => {
+    crashIfAsked(work.job, task);
+    return runChunk(work.job, task);
+  });
 }
 
 // For tests only: ORDER_BATCH_TEST_CRASH_CHUNK=N ends the thread that takes
