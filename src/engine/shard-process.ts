@@ -86,8 +86,8 @@ interface ShardRun {
 // runner a thread: so a shard runs before the next one held, and the pool
 // is handed no more tasks than it has threads (a task's time limit runs
 // from when the pool gets it: a chunk queued behind a stuck one must not
-// time out with it). A promise for every chunk of a shard at once, as
-// before, held 3 GB a process when chunks were 13 bytes.
+// time out with it). A promise for every chunk of a shard at once would
+// hold 3 GB a process when chunks are 13 bytes (measured).
 const queue: Array<{ task: ChunkTask; run: ShardRun }> = [];
 let queueHead = 0;
 const idleRunners: Array<() => void> = [];
