@@ -215,10 +215,12 @@ function writeInvoices(
 
 // Adds to `sum` the totals of a chunk's invoices that are written as the
 // chunk wrote them (not in the sorted `cutOrders`); returns how many there
-// are. The orders between two cut ones are summed in a loop of their own,
-// with the running sum in a local while it stays safe: 3.3M orders of a
-// 10M-row file went through ExactSum one by one, with a look at the next
-// cut order each.
+// are. A loop of its own: in writeInvoices, code optimized inside this
+// loop was entered again for every chunk and thrown away at the first
+// spread order. The orders between two cut ones are summed in a loop of
+// their own too, the running sum in a local while it stays safe (through
+// ExactSum one by one, with a look at the next cut order each, the merge
+// of 10M rows took 136 ms instead of 120).
 function sumUncut(
   index: SpillIndex,
   cutOrders: number[],
