@@ -79,7 +79,7 @@ export function temporaryPath(target: string, pid = process.pid): string {
   return `${target}.${pid}.tmp`;
 }
 
-// Whether a folder stands at `path`.
+/** Whether a folder stands at `path`. */
 export function isFolder(path: string): boolean {
   return statOf(path)?.isDirectory() ?? false;
 }
