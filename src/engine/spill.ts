@@ -1,12 +1,14 @@
 // A chunk's output on disk until the merge: its invoice and rejects text,
-// then the typed arrays that index them, then its runs, which only a
-// spread order's stretches are read again from, and last its order ids'
+// then the typed arrays that index them, then its runs (run-bytes.ts),
+// which only a spread order's stretches are read again from, and last its
+// order ids'
 // hashes, sorted by partition, from which the merge finds the orders that
 // stand in several chunks (see layoutOf). Keeping results in files keeps
 // every process's memory bounded by the chunks in flight.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import type { ChunkOutcome } from '../orders/settle-chunk.js';
+import { decodeRuns } from '../orders/run-bytes.js';
 import { PARTS, partitionIds } from './key-table.js';
 
 /** The arrays of a spilled chunk that the merge reads back for each chunk. */
@@ -26,6 +28,8 @@ export interface SpillPlace {
   rejectBytes: number;
   /** Reject text is ASCII, so its character offsets are byte offsets. */
   rejectAscii: boolean;
+  /** The bytes of its runs (run-bytes.ts). */
+  runBytes: number;
 }
 
 // Each thread appends its chunks to one file of its own, opened once: a
@@ -53,8 +57,7 @@ export function writeSpill(
     outcome.rejectLines,
     outcome.rejectEnds,
     outcome.rejectOrders,
-    outcome.runOffsets,
-    outcome.runs,
+    outcome.runBytes,
     ids.offsets,
     ids.pairs,
   ]) {
@@ -66,6 +69,7 @@ export function writeSpill(
     invoiceBytes: invoice.length,
     rejectBytes: rejects.length,
     rejectAscii: rejects.length === outcome.rejectText.length,
+    runBytes: outcome.runBytes.length,
   };
 }
 
@@ -85,14 +89,13 @@ function writeAllAt(
 interface SpillShape extends SpillPlace {
   orders: number;
   rejects: number;
-  runs: number;
 }
 
 // Where the parts that follow the texts stand, in the order writeSpill
 // writes them: the index (invoice ends and totals, a double an order; the
-// reject lines and ends, doubles, and orders, Int32s), the run offsets (an
-// Int32 an order, and one more) and runs (3 doubles each), the id offsets
-// (an Int32 a partition, and one more) and the id pairs (2 doubles each).
+// reject lines and ends, doubles, and orders, Int32s), the runs, the id
+// offsets (an Int32 a partition, and one more) and the id pairs (2 doubles
+// each).
 function layoutOf({
   spillOffset,
   invoiceBytes,
@@ -101,11 +104,10 @@ function layoutOf({
 }: SpillShape) {
   const index = spillOffset + invoiceBytes + rejectBytes;
   const indexBytes = shape.orders * 2 * 8 + shape.rejects * (2 * 8 + 4);
-  const runOffsets = index + indexBytes;
-  const runs = runOffsets + (shape.orders + 1) * 4;
-  const idOffsets = runs + shape.runs * 3 * 8;
+  const runs = index + indexBytes;
+  const idOffsets = runs + shape.runBytes;
   const idPairs = idOffsets + (PARTS + 1) * 4;
-  return { index, indexBytes, runOffsets, runs, idOffsets, idPairs };
+  return { index, indexBytes, runs, idOffsets, idPairs };
 }
 
 /** A spilled chunk's texts and index, as the merge reads them back. */
@@ -183,28 +185,21 @@ export class SpillReader {
 }
 
 /**
- * Reads the runs of some of a spilled chunk's orders: for each order, its
- * runs as RunList.byOrder gives them (start, end, line each).
+ * Reads the runs of some of a spilled chunk's orders, the chunk starting
+ * at `start` in the input: for each order, its runs in input order, as
+ * (start, end, line) triples.
  */
 export function readSpillRuns(
-  shape: SpillShape,
+  shape: SpillShape & { start: number },
   orders: number[],
-): Map<number, Float64Array> {
-  const found = new Map<number, Float64Array>();
-  const layout = layoutOf(shape);
+): Map<number, number[]> {
   const fd = openSync(shape.spillPath, 'r');
   try {
-    const offsets = new Int32Array(2);
-    for (const order of orders) {
-      readInto(Buffer.from(offsets.buffer), fd, layout.runOffsets + order * 4);
-      const runs = new Float64Array((offsets[1] - offsets[0]) * 3);
-      readInto(Buffer.from(runs.buffer), fd, layout.runs + offsets[0] * 24);
-      found.set(order, runs);
-    }
+    const bytes = readAt(fd, layoutOf(shape).runs, shape.runBytes);
+    return decodeRuns(bytes, shape.start, new Set(orders));
   } finally {
     closeSync(fd);
   }
-  return found;
 }
 
 /**

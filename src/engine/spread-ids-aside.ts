@@ -102,6 +102,6 @@ function idSourceOf(chunk: AcceptedChunk): IdSource {
     rejectAscii: chunk.rejectAscii,
     orders: chunk.orders,
     rejects: chunk.rejects,
-    runs: chunk.runs,
+    runBytes: chunk.runBytes,
   };
 }

@@ -121,7 +121,7 @@ export type IdSource = Pick<
   | 'rejectAscii'
   | 'orders'
   | 'rejects'
-  | 'runs'
+  | 'runBytes'
 >;
 
 /**

@@ -34,6 +34,7 @@ export function readStretches(
     records: boolean;
   },
 ): Stretch[] {
+  if (wanted.length === 0) return [];
   const { rules, readRecord } = how;
   const stretches = wanted.map((order): Stretch => ({
     order,

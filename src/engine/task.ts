@@ -37,7 +37,6 @@ export interface ChunkReport extends Counts, SpillPlace {
   totals: TotalsRecord;
   orders: number;
   rejects: number;
-  runs: number;
   /** See ChunkOutcome.edges. */
   edges: ChunkOutcome['edges'];
 }

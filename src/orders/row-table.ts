@@ -114,28 +114,4 @@ export class RunList {
   extendLast(end: number): void {
     this.data[this.length - 2] = end;
   }
-
-  /**
-   * The runs grouped by order, each order's in input order, as 3 numbers
-   * each (start, end, line): those of order k are runs offsets[k] up to
-   * offsets[k + 1]. The merge then reads the runs of the few orders it
-   * wants, not all of a chunk's.
-   */
-  byOrder(orders: number): { offsets: Int32Array; runs: Float64Array } {
-    const { data, length } = this;
-    const offsets = new Int32Array(orders + 1);
-    for (let at = 0; at < length; at += 4) offsets[data[at] + 1]++;
-    for (let order = 0; order < orders; order++) {
-      offsets[order + 1] += offsets[order];
-    }
-    const runs = new Float64Array((length / 4) * 3);
-    const next = offsets.slice(0, orders);
-    for (let at = 0; at < length; at += 4) {
-      const to = next[data[at]]++ * 3;
-      runs[to] = data[at + 1];
-      runs[to + 1] = data[at + 2];
-      runs[to + 2] = data[at + 3];
-    }
-    return { offsets, runs };
-  }
 }

@@ -12,6 +12,7 @@ import {
   type Settlement,
 } from './settlement.js';
 import { ByteSink } from './byte-sink.js';
+import { encodeRuns } from './run-bytes.js';
 import { renderRejectTail, writeInvoice } from './render.js';
 import { forEachRow } from './find-rows.js';
 import type { RowFacts } from './row-table.js';
@@ -54,9 +55,8 @@ export interface ChunkOutcome extends Counts {
    * facts.
    */
   edges: Array<{ order: number; facts: PartialFacts }>;
-  /** Runs of each order's lines, grouped by order (see RunList.byOrder). */
-  runOffsets: Int32Array;
-  runs: Float64Array;
+  /** The runs of its orders' records, as encodeRuns writes them. */
+  runBytes: Buffer;
 }
 
 const ORDER_MESSAGES: Record<number, string> = {
@@ -69,18 +69,22 @@ const ORDER_MESSAGES: Record<number, string> = {
 
 /**
  * Settles every order of a processed chunk and lays out its output. The
- * invoice bytes are written into `invoiceBytes`, emptied first: a caller that
- * settles chunk after chunk may pass the same one each time, once it is
- * done with the previous outcome's bytes.
+ * invoice bytes are written into `invoiceBytes`, and the runs into
+ * `runBytes`, each emptied first: a caller that settles chunk after chunk
+ * may pass the same ones each time, once it is done with the previous
+ * outcome's bytes.
  */
 export function settleChunk(
   processor: ChunkProcessor,
   start: number,
   readRecord: ReadRecord,
   invoiceBytes = new ByteSink(),
+  runBytes = new ByteSink(),
 ): ChunkOutcome {
   const { orders, rows } = processor;
   invoiceBytes.clear();
+  runBytes.clear();
+  encodeRuns(processor.runs, start, runBytes);
   const settled = new SettledOrders(orders.length);
   settled.settle(processor, invoiceBytes);
   const { settlements, invoices } = settled;
@@ -110,7 +114,7 @@ export function settleChunk(
     rejectEnds: rejects.ends,
     rejectText: rejects.text,
     edges: edgesOf(processor),
-    ...runsByOrder(processor),
+    runBytes: runBytes.bytes(),
   };
 }
 
@@ -173,11 +177,6 @@ function edgesOf(processor: ChunkProcessor) {
     order,
     facts: factsOf(processor.orders[order]),
   }));
-}
-
-function runsByOrder(processor: ChunkProcessor) {
-  const { offsets, runs } = processor.runs.byOrder(processor.orders.length);
-  return { runOffsets: offsets, runs };
 }
 
 const NO_REJECTS = {

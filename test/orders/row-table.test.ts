@@ -1,33 +1,26 @@
 import { describe, test, expect } from 'vitest';
 import { RunList } from '../../src/orders/row-table.js';
 
+// The runs as [order, start, end, line] tuples, in the order they were added.
+function runsOf(list: RunList): number[][] {
+  const runs: number[][] = [];
+  for (let at = 0; at < list.length; at += 4) {
+    runs.push([...list.data.subarray(at, at + 4)]);
+  }
+  return runs;
+}
+
 describe('RunList', () => {
-  test('byOrder groups the runs by order, each order in input order', () => {
+  test('keeps each run in input order, extendLast moving the last one', () => {
     const runs = new RunList();
     runs.add(0, 0, 10, 0);
     runs.add(1, 10, 20, 1);
     runs.extendLast(30);
     runs.add(0, 30, 40, 3);
-    runs.add(2, 40, 50, 4);
-    runs.add(0, 50, 60, 5);
-    const { offsets, runs: grouped } = runs.byOrder(4);
-    expect([...offsets]).toEqual([0, 3, 4, 5, 5]);
-    expect([...grouped]).toEqual([
-      0,
-      10,
-      0,
-      30,
-      40,
-      3,
-      50,
-      60,
-      5, // order 0
-      10,
-      30,
-      1, // order 1
-      40,
-      50,
-      4, // order 2
+    expect(runsOf(runs)).toEqual([
+      [0, 0, 10, 0],
+      [1, 10, 30, 1],
+      [0, 30, 40, 3],
     ]);
   });
 
@@ -37,10 +30,10 @@ describe('RunList', () => {
       for (let i = 0; i < 50; i++) runs.add(i % 3, i * 10, i * 10 + 10, i);
       runs.extendLast(505);
       expect(runs.length).toBe(200);
-      const { offsets, runs: grouped } = runs.byOrder(3);
-      expect([...offsets]).toEqual([0, 17, 34, 50]);
-      // Order 1's last run (its 17th) is the list's last: its end moved.
-      expect([...grouped.subarray(33 * 3, 34 * 3)]).toEqual([490, 505, 49]);
+      const all = runsOf(runs);
+      expect(all[0]).toEqual([0, 0, 10, 0]);
+      expect(all[48]).toEqual([0, 480, 490, 48]);
+      expect(all[49]).toEqual([1, 490, 505, 49]);
     }
   });
 });
