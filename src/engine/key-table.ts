@@ -17,13 +17,18 @@ export function partitionOf(hash: number): number {
   return (hash >>> 0) & (PARTS - 1);
 }
 
+/** Ids as two columns: each id's hash, and its order number in its chunk. */
+export interface IdColumns {
+  hashes: Float64Array;
+  orders: Uint32Array;
+}
+
 /**
- * A chunk's ids sorted by partition, as (hash, order) pairs: those of
- * partition p are pairs offsets[p] up to offsets[p + 1].
+ * A chunk's ids sorted by partition: those of partition p are ids
+ * offsets[p] up to offsets[p + 1].
  */
-export interface PartitionedIds {
+export interface PartitionedIds extends IdColumns {
   offsets: Int32Array;
-  pairs: Float64Array;
 }
 
 /**
@@ -37,13 +42,14 @@ export function partitionIds(hashes: Float64Array): PartitionedIds {
   }
   for (let part = 0; part < PARTS; part++) offsets[part + 1] += offsets[part];
   const next = offsets.slice(0, PARTS);
-  const pairs = new Float64Array(hashes.length * 2);
+  const sorted = new Float64Array(hashes.length);
+  const orders = new Uint32Array(hashes.length);
   for (let order = 0; order < hashes.length; order++) {
-    const at = next[partitionOf(hashes[order])]++ * 2;
-    pairs[at] = hashes[order];
-    pairs[at + 1] = order;
+    const at = next[partitionOf(hashes[order])]++;
+    sorted[at] = hashes[order];
+    orders[at] = order;
   }
-  return { offsets, pairs };
+  return { offsets, hashes: sorted, orders };
 }
 
 // Where an id stood, packed in one double: chunk * 2^26 + order (both below

@@ -84,7 +84,7 @@ function sumUncut(
 // Adds to `sum` the totals of the invoices of orders [from, to) (an order
 // whose invoice is empty has none); returns how many there are.
 function sumInvoices(
-  invoiceEnds: Float64Array,
+  invoiceEnds: Uint32Array,
   invoiceTotals: Float64Array,
   from: number,
   to: number,

@@ -9,11 +9,11 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import type { ChunkOutcome } from '../orders/settle-chunk.js';
 import { decodeRuns } from '../orders/run-bytes.js';
-import { PARTS, partitionIds } from './key-table.js';
+import { PARTS, partitionIds, type IdColumns } from './key-table.js';
 
 /** The arrays of a spilled chunk that the merge reads back for each chunk. */
 export interface SpillIndex {
-  invoiceEnds: Float64Array;
+  invoiceEnds: Uint32Array;
   invoiceTotals: Float64Array;
   rejectLines: Float64Array;
   rejectEnds: Float64Array;
@@ -52,14 +52,15 @@ export function writeSpill(
   for (const part of [
     invoice,
     rejects,
-    outcome.invoiceEnds,
     outcome.invoiceTotals,
     outcome.rejectLines,
     outcome.rejectEnds,
+    outcome.invoiceEnds,
     outcome.rejectOrders,
     outcome.runBytes,
     ids.offsets,
-    ids.pairs,
+    ids.hashes,
+    ids.orders,
   ]) {
     spill.bytes += writeAllAt(spill.fd, part, spill.bytes);
   }
@@ -92,10 +93,13 @@ interface SpillShape extends SpillPlace {
 }
 
 // Where the parts that follow the texts stand, in the order writeSpill
-// writes them: the index (invoice ends and totals, a double an order; the
-// reject lines and ends, doubles, and orders, Int32s), the runs, the id
-// offsets (an Int32 a partition, and one more) and the id pairs (2 doubles
-// each).
+// writes them: the index (the doubles first, so that each stays aligned:
+// invoice totals, a double an order, reject lines and ends, a double a
+// reject; then invoice ends, a Uint32 an order, and reject orders, an Int32
+// a reject), the runs, the id offsets (an Int32 a partition, and one more),
+// the id hashes (a double an order) and the ids' order numbers (a Uint32
+// an order). Each byte spilled costs the threads time (see run-bytes.ts):
+// what fits in 32 bits is kept in 32.
 function layoutOf({
   spillOffset,
   invoiceBytes,
@@ -103,11 +107,12 @@ function layoutOf({
   ...shape
 }: SpillShape) {
   const index = spillOffset + invoiceBytes + rejectBytes;
-  const indexBytes = shape.orders * 2 * 8 + shape.rejects * (2 * 8 + 4);
+  const indexBytes = shape.orders * (8 + 4) + shape.rejects * (2 * 8 + 4);
   const runs = index + indexBytes;
   const idOffsets = runs + shape.runBytes;
-  const idPairs = idOffsets + (PARTS + 1) * 4;
-  return { index, indexBytes, runs, idOffsets, idPairs };
+  const idHashes = idOffsets + (PARTS + 1) * 4;
+  const idOrders = idHashes + shape.orders * 8;
+  return { index, indexBytes, runs, idOffsets, idHashes, idOrders };
 }
 
 /** A spilled chunk's texts and index, as the merge reads them back. */
@@ -161,12 +166,12 @@ export class SpillReader {
     return {
       invoices: buffer.subarray(lead, lead + invoiceBytes),
       rejects: buffer.subarray(lead + invoiceBytes, lead + textBytes),
-      // Every array before the last holds doubles: each stays aligned.
+      // The doubles come first: each stays aligned.
       index: {
-        invoiceEnds: take(Float64Array, orders, 8),
         invoiceTotals: take(Float64Array, orders, 8),
         rejectLines: take(Float64Array, rejects, 8),
         rejectEnds: take(Float64Array, rejects, 8),
+        invoiceEnds: take(Uint32Array, orders, 4),
         rejectOrders: take(Int32Array, rejects, 4),
       },
     };
@@ -213,8 +218,8 @@ export function readSpillIdOffsets(shape: SpillShape, fd: number): Int32Array {
 }
 
 /**
- * Reads the ids of partitions [from, to) of a spilled chunk, as (hash,
- * order) pairs, into `pairs` from pair `at` on, in one read.
+ * Reads the ids of partitions [from, to) of a spilled chunk, their hashes
+ * and order numbers, into `ids` from id `at` on.
  */
 export function readSpillIds(
   shape: SpillShape,
@@ -222,14 +227,21 @@ export function readSpillIds(
   offsets: Int32Array,
   from: number,
   to: number,
-  pairs: Float64Array,
+  ids: IdColumns,
   at: number,
 ): void {
   const [first, end] = [offsets[from], offsets[to]];
   if (end === first) return;
-  const into = Buffer.from(pairs.buffer, pairs.byteOffset + at * 16);
-  const position = layoutOf(shape).idPairs + first * 16;
-  readInto(into.subarray(0, (end - first) * 16), fd, position);
+  const layout = layoutOf(shape);
+  const count = end - first;
+  const hashes = ids.hashes.subarray(at, at + count);
+  readInto(bytesOf(hashes), fd, layout.idHashes + first * 8);
+  const orders = ids.orders.subarray(at, at + count);
+  readInto(bytesOf(orders), fd, layout.idOrders + first * 4);
+}
+
+function bytesOf(view: ArrayBufferView): Buffer {
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 }
 
 /** Reads `length` bytes at `position`, failing on a short read. */

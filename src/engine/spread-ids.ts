@@ -9,7 +9,7 @@
 import { closeSync, openSync } from 'node:fs';
 import type { AcceptedChunk } from './chain.js';
 import { hashOrderId } from '../orders/hash.js';
-import { KeyTable, PARTS } from './key-table.js';
+import { KeyTable, PARTS, type IdColumns } from './key-table.js';
 import { readSpillIdOffsets, readSpillIds } from './spill.js';
 
 // Partitions read together: 1/8 of the ids at a time.
@@ -146,8 +146,8 @@ export async function findSpreadIds(
     const offsets = chunks.map((chunk) =>
       readSpillIdOffsets(chunk, fdOf(chunk.spillPath)),
     );
-    let pairs = new Float64Array(0);
-    // Where each chunk's ids of the group start in `pairs`.
+    let ids = idColumns(0);
+    // Where each chunk's ids of the group start in `ids`.
     const starts = new Int32Array(chunks.length);
     for (let group = 0; group < PARTS; group += GROUP) {
       await pause();
@@ -156,10 +156,8 @@ export async function findSpreadIds(
         starts[i] = count;
         count += own[group + GROUP] - own[group];
       });
-      // One buffer a group, not zeroed: every pair is read into it.
-      if (pairs.length < count * 2) {
-        pairs = new Float64Array(Buffer.allocUnsafeSlow(count * 16).buffer);
-      }
+      // One set of buffers a group, not zeroed: every id is read into it.
+      if (ids.hashes.length < count) ids = idColumns(count);
       chunks.forEach((chunk, i) => {
         const fd = fdOf(chunk.spillPath);
         readSpillIds(
@@ -168,20 +166,20 @@ export async function findSpreadIds(
           offsets[i],
           group,
           group + GROUP,
-          pairs,
+          ids,
           starts[i],
         );
       });
       for (let partition = group; partition < group + GROUP; partition++) {
-        let ids = 0;
-        for (const own of offsets) ids += own[partition + 1] - own[partition];
-        table.start(ids);
+        let count = 0;
+        for (const own of offsets) count += own[partition + 1] - own[partition];
+        table.start(count);
         // Chunk after chunk, in input order, as the table needs.
         for (let i = 0; i < chunks.length; i++) {
           const own = offsets[i];
           const from = starts[i] + own[partition] - own[group];
           const to = from + own[partition + 1] - own[partition];
-          addIds(table, chunks[i].index, pairs, from, to);
+          addIds(table, chunks[i].index, ids, from, to);
         }
       }
     }
@@ -191,17 +189,23 @@ export async function findSpreadIds(
   return spread;
 }
 
-// Adds a chunk's ids, pairs [from, to) of `pairs`.
+// Adds a chunk's ids, ids [from, to) of `ids`.
 function addIds(
   table: KeyTable,
   chunk: number,
-  pairs: Float64Array,
+  { hashes, orders }: IdColumns,
   from: number,
   to: number,
 ): void {
-  for (let at = from * 2; at < to * 2; at += 2) {
-    table.add(pairs[at], chunk, pairs[at + 1]);
-  }
+  for (let at = from; at < to; at++) table.add(hashes[at], chunk, orders[at]);
+}
+
+// Room for `count` ids, not zeroed.
+function idColumns(count: number): IdColumns {
+  return {
+    hashes: new Float64Array(Buffer.allocUnsafeSlow(count * 8).buffer),
+    orders: new Uint32Array(Buffer.allocUnsafeSlow(count * 4).buffer),
+  };
 }
 
 /**

@@ -38,9 +38,12 @@ export interface ChunkOutcome extends Counts {
   newlines: number;
   fatal?: ChunkFatal;
   totals: TotalsRecord;
-  /** Per order, by first line: id hash and end of its invoice bytes. */
+  /**
+   * Per order, by first line: id hash and end of its invoice bytes (below
+   * 2^32: a chunk's invoice bytes are one Buffer, which cannot be longer).
+   */
   hashes: Float64Array;
-  invoiceEnds: Float64Array;
+  invoiceEnds: Uint32Array;
   /** Per order, its invoice's total in minor units (0 if not invoiced). */
   invoiceTotals: Float64Array;
   invoiceBytes: Buffer;
@@ -125,7 +128,7 @@ class SettledOrders {
   readonly totals = new CurrencyTotals();
   /** Per order, by first line: id hash and end of its invoice bytes. */
   readonly hashes: Float64Array;
-  readonly invoiceEnds: Float64Array;
+  readonly invoiceEnds: Uint32Array;
   /** Per order, its invoice's total in minor units (0 if not invoiced). */
   readonly invoiceTotals: Float64Array;
   invoices = 0;
@@ -134,7 +137,7 @@ class SettledOrders {
   constructor(orders: number) {
     this.settlements = new Array<Settlement>(orders);
     this.hashes = new Float64Array(orders);
-    this.invoiceEnds = new Float64Array(orders);
+    this.invoiceEnds = new Uint32Array(orders);
     this.invoiceTotals = new Float64Array(orders);
   }
 

@@ -45,9 +45,9 @@ function foundSpread(chunks: Chunks): string[] {
       ({ offsets }) => offsets[part + 1] - offsets[part],
     );
     table.start(counts.reduce((sum, count) => sum + count, 0));
-    sorted.forEach(({ offsets, pairs }, chunk) => {
+    sorted.forEach(({ offsets, hashes, orders }, chunk) => {
       for (let at = offsets[part]; at < offsets[part + 1]; at++) {
-        table.add(pairs[at * 2], chunk, pairs[at * 2 + 1]);
+        table.add(hashes[at], chunk, orders[at]);
       }
     });
   }
@@ -87,10 +87,11 @@ describe('KeyTable', () => {
 
   test('partitionIds sorts by partition, orders ascending within one', () => {
     const hashes = Float64Array.from([513, 2, 257, 1, 514]);
-    const { offsets, pairs } = partitionIds(hashes);
+    const ids = partitionIds(hashes);
     expect(partitionOf(513)).toBe(1);
-    expect([...offsets.subarray(0, 4)]).toEqual([0, 0, 3, 5]);
-    expect([...pairs]).toEqual([513, 0, 257, 2, 1, 3, 2, 1, 514, 4]);
+    expect([...ids.offsets.subarray(0, 4)]).toEqual([0, 0, 3, 5]);
+    expect([...ids.hashes]).toEqual([513, 257, 1, 2, 514]);
+    expect([...ids.orders]).toEqual([0, 2, 3, 1, 4]);
   });
 
   test('a partition of many ids keeps every one', () => {
