@@ -10,7 +10,7 @@ import {
   isInputChanged,
   isOutOfSpace,
 } from '../errors.js';
-import { ChunkChain } from './chain.js';
+import { ChunkChain, type AcceptedChunk } from './chain.js';
 import type { FromShard, ToShard } from './shard-process.js';
 import { ShardQueue, type Shard } from './shard-queue.js';
 import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
@@ -26,6 +26,8 @@ export interface EngineOptions {
   /** Run in this process, without forking: for inputs too small to share. */
   inline: boolean;
   onChunk?: (report: ChunkReport) => void;
+  /** Told the accepted chunks, in input order, when more are accepted. */
+  onAccepted?: (accepted: readonly AcceptedChunk[]) => void;
   signal?: AbortSignal;
 }
 
@@ -116,6 +118,7 @@ async function runInline(
     options.onChunk?.(report);
     const redo = chain.offer(report);
     if (redo) queue.unshift(redo);
+    options.onAccepted?.(chain.accepted);
   }
 }
 
@@ -239,6 +242,7 @@ function runOnProcesses(
           }
         }
         if (chain.complete) finish();
+        else options.onAccepted?.(chain.accepted);
       } else {
         busy.get(worker)?.delete(shard);
         // Running the chunks of a changed input, or on a full disk, again

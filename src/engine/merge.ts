@@ -5,14 +5,18 @@ import { closeSync, openSync } from 'node:fs';
 import { Rules } from '../orders/rules.js';
 import type { Counts } from '../orders/settle-chunk.js';
 import { CurrencyTotals } from '../orders/totals.js';
-import type { AcceptedChunk, ChunkChain } from './chain.js';
+import type { AcceptedChunk } from './chain.js';
 import { writeInvoices, writeRejects } from './merge-chunk.js';
 import { checkInvariants, type Written } from './invariants.js';
 import type { SpreadIdCheck } from './spread-ids-aside.js';
 import { readAt, SpillReader } from './spill.js';
 import { spreadRejectsIn } from './settled-orders.js';
 import { pause, settleSpreadOrders } from './spread-orders.js';
-import { guessSpreadIds, type SpreadIds } from './spread-ids.js';
+import {
+  guessSpreadIds,
+  sharesEdgeOrder,
+  type SpreadIds,
+} from './spread-ids.js';
 import type { JobSpec } from './task.js';
 import type { OutputWriter } from '../io/output-writer.js';
 
@@ -21,60 +25,175 @@ import type { OutputWriter } from '../io/output-writer.js';
 // tests see a broken invariant end the run with 70 and publish nothing.
 const loseAnInvoice = Boolean(process.env.ORDER_BATCH_TEST_LOSE_INVOICE);
 
+// The least input that the merge writes ahead at once: each time costs
+// opening the spill files and setting up the spread orders, and chunks of
+// a few bytes come by the hundred thousand.
+const AHEAD_MIN_BYTES = 8 << 20;
+
 /** What the merge wrote, for the summary. */
 export interface MergeResult extends Counts {
   totals: CurrencyTotals;
 }
 
 /**
- * Merges every accepted chunk into the invoices and rejects writers, with
- * `check` finding the orders in several chunks. It yields to the event
- * loop between chunks, so that a signal still stops it.
+ * Merges a run's chunks into the invoices and rejects writers, `check`
+ * finding the orders in several chunks once all are in. Beside the check's
+ * thread, it writes ahead while the later chunks are still being read
+ * (writeAhead), on the guess that an order stands in several chunks only
+ * across their edges; finish() writes the rest, and writes everything
+ * again in the rare run that the check proves the guess wrong (an order
+ * apart from the rest of its lines, or two ids of one hash in different
+ * chunks). The outputs then go to disk while the ids are checked. Written
+ * after the last chunk, the 211 MB of invoices of 10M rows took 0.2-0.4 s
+ * before the check's answer, and the invoices renamed over an earlier
+ * run's 0.13 s more (ext4 writes out a file renamed over another): 9
+ * alternated runs took 2.26 s instead of 2.34 s.
  */
-export async function mergeChunks(
-  job: JobSpec,
-  chain: ChunkChain,
-  invoices: OutputWriter,
-  rejects: OutputWriter,
-  check: SpreadIdCheck,
-  signal?: AbortSignal,
-): Promise<MergeResult> {
-  const rules = new Rules(job.settings);
-  const fd = openSync(job.inputPath, 'r');
-  try {
-    check.begin(chain.accepted);
-    const readRecord = (start: number, end: number) =>
-      readAt(fd, start, end - start);
-    const outputs = { invoices, rejects };
-    const marks = [invoices.mark(), rejects.mark()];
-    const merge = (spreadIds: SpreadIds) =>
-      writeMerged(chain, spreadIds, rules, readRecord, outputs, job, signal);
-    const wait = () => pause(signal);
-    // Beside a thread, the outputs are written from a guess while the ids
-    // are checked, and written again in the rare run that the check proves
-    // the guess wrong (an order apart from the rest of its lines, or two
-    // ids of one hash in different chunks).
-    const known = check.aside ? undefined : await check.result(wait);
-    const guess = known ?? guessSpreadIds(chain.accepted);
-    let merged = await merge(guess);
-    const spreadIds = known ?? (await check.result(wait));
-    if (!spreadIds.equals(guess)) {
-      invoices.rewind(marks[0]);
-      rejects.rewind(marks[1]);
-      merged = await merge(spreadIds);
+export class ChunkMerge {
+  readonly #job: JobSpec;
+  readonly #rules: Rules;
+  readonly #outputs: { invoices: OutputWriter; rejects: OutputWriter };
+  readonly #check: SpreadIdCheck;
+  readonly #signal: AbortSignal | undefined;
+  readonly #input: number;
+  readonly #marks: number[];
+  // Chunks written ahead, from the first, and what writing them counted.
+  #ahead = 0;
+  #aheadWrote = { result: noCounts(), written: nothingWritten() };
+  #writing: Promise<void> | undefined;
+  #failure: unknown;
+
+  constructor(
+    job: JobSpec,
+    outputs: { invoices: OutputWriter; rejects: OutputWriter },
+    check: SpreadIdCheck,
+    signal?: AbortSignal,
+  ) {
+    this.#job = job;
+    this.#rules = new Rules(job.settings);
+    this.#outputs = outputs;
+    this.#check = check;
+    this.#signal = signal;
+    this.#input = openSync(job.inputPath, 'r');
+    this.#marks = [outputs.invoices.mark(), outputs.rejects.mark()];
+  }
+
+  /**
+   * Writes ahead, beside what else runs, the chunks accepted so far (all
+   * of `accepted`) up to an edge that no order crosses, once they are
+   * AHEAD_MIN_BYTES of input. Without the check's thread it writes
+   * nothing ahead: the check then comes first.
+   */
+  writeAhead(accepted: readonly AcceptedChunk[]): void {
+    if (!this.#check.aside || this.#writing || this.#failure) return;
+    const from = this.#ahead;
+    const to = lastCleanEdge(accepted, from);
+    if (to <= from) return;
+    if (accepted[to - 1].end - accepted[from].start < AHEAD_MIN_BYTES) return;
+    this.#ahead = to;
+    this.#writing = this.#writeGuessed(accepted.slice(from, to))
+      .catch((error: unknown) => {
+        this.#failure = error;
+      })
+      .finally(() => {
+        this.#writing = undefined;
+      });
+  }
+
+  /**
+   * Writes what is left once every chunk is accepted (`chunks`, in input
+   * order), checks the guess and the invariants, and returns the counts.
+   */
+  async finish(chunks: AcceptedChunk[]): Promise<MergeResult> {
+    const check = this.#check;
+    check.begin(chunks);
+    await this.#writing;
+    if (this.#failure) throw this.#failure;
+    const wait = () => pause(this.#signal);
+    let merged;
+    if (check.aside) {
+      await this.#writeGuessed(chunks.slice(this.#ahead));
+      merged = this.#aheadWrote;
+      // The outputs go to disk while the ids are checked.
+      let synced = this.#syncOutputs();
+      const spreadIds = await check.result(wait);
+      if (!spreadIds.equals(guessSpreadIds(chunks))) {
+        await synced;
+        this.#outputs.invoices.rewind(this.#marks[0]);
+        this.#outputs.rejects.rewind(this.#marks[1]);
+        merged = await this.#write(chunks, spreadIds);
+        synced = this.#syncOutputs();
+      }
+      await synced;
+    } else {
+      merged = await this.#write(chunks, await check.result(wait));
+      await this.#syncOutputs();
     }
     if (loseAnInvoice) merged.written.invoices--;
     checkInvariants(merged.written, merged.result);
     return merged.result;
-  } finally {
-    closeSync(fd);
   }
+
+  // Writes out what the writers hold and waits until it is on disk. An
+  // error is also noted at once, so that it is never unhandled while the
+  // caller waits for something else first.
+  #syncOutputs(): Promise<unknown> {
+    const { invoices, rejects } = this.#outputs;
+    const synced = Promise.all([invoices.sync(), rejects.sync()]);
+    synced.catch(() => undefined);
+    return synced;
+  }
+
+  /** Waits for what is being written ahead, then lets go of the input. */
+  async close(): Promise<void> {
+    await this.#writing;
+    closeSync(this.#input);
+  }
+
+  // Writes consecutive chunks that no order crosses out of, on the guess,
+  // adding what it counts to what was written ahead.
+  async #writeGuessed(chunks: AcceptedChunk[]): Promise<void> {
+    if (chunks.length === 0) return;
+    const { result, written } = await this.#write(
+      chunks,
+      guessSpreadIds(chunks),
+    );
+    addCounts(this.#aheadWrote.result, result);
+    this.#aheadWrote.written.invoices += written.invoices;
+    this.#aheadWrote.written.totalMinor += written.totalMinor;
+  }
+
+  #write(chunks: AcceptedChunk[], spreadIds: SpreadIds) {
+    const fd = this.#input;
+    return writeMerged(
+      chunks,
+      spreadIds,
+      this.#rules,
+      (start, end) => readAt(fd, start, end - start),
+      this.#outputs,
+      this.#job,
+      this.#signal,
+    );
+  }
+}
+
+// The end of the last of `accepted` after chunk `from` at whose start no
+// order of the chunk before goes on, on the guess (that edge's chunk
+// must be accepted to tell); `from` when there is none.
+function lastCleanEdge(
+  accepted: readonly AcceptedChunk[],
+  from: number,
+): number {
+  for (let edge = accepted.length - 1; edge > from; edge--) {
+    if (!sharesEdgeOrder(accepted[edge - 1], accepted[edge])) return edge;
+  }
+  return from;
 }
 
 // Writes the invoices and rejects of every accepted chunk, the orders of
 // `spreadIds` settled whole; returns the counts and what was written.
 async function writeMerged(
-  chain: ChunkChain,
+  chunks: AcceptedChunk[],
   spreadIds: SpreadIds,
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
@@ -82,8 +201,8 @@ async function writeMerged(
   job: JobSpec,
   signal: AbortSignal | undefined,
 ): Promise<{ result: MergeResult; written: Written }> {
-  const result = sumChunks(chain.accepted);
-  const spread = await settleSpreadOrders(chain, spreadIds, {
+  const result = sumChunks(chunks);
+  const spread = await settleSpreadOrders(chunks, spreadIds, {
     job,
     rules,
     readRecord,
@@ -100,7 +219,7 @@ async function writeMerged(
     result.rejectedRows = 0;
     const written: Written = { invoices: 0, totalMinor: 0n };
     const settled = spread.readers();
-    for (const chunk of chain.accepted) {
+    for (const chunk of chunks) {
       await pause(signal);
       const {
         invoices: invoiceText,
@@ -164,4 +283,17 @@ function sumChunks(chunks: AcceptedChunk[]): MergeResult {
     result.totals.addRecord(chunk.totals);
   }
   return result;
+}
+
+function nothingWritten(): Written {
+  return { invoices: 0, totalMinor: 0n };
+}
+
+function addCounts(to: MergeResult, counts: MergeResult): void {
+  to.rows += counts.rows;
+  to.invoicedRows += counts.invoicedRows;
+  to.rejectedRows += counts.rejectedRows;
+  to.invoices += counts.invoices;
+  to.rejectedOrders += counts.rejectedOrders;
+  to.totals.addRecord(counts.totals.toRecord());
 }

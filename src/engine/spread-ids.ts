@@ -105,9 +105,16 @@ function bytesOf(marks: Uint16Array): Buffer {
   return Buffer.from(marks.buffer, marks.byteOffset, marks.byteLength);
 }
 
-/** What spread ids need of a chunk: how many orders it has. */
-export function orderCountsOf(chunks: Array<{ orders: number }>): number[] {
-  return chunks.map((chunk) => chunk.orders);
+/**
+ * What spread ids need of chunks (some of a run's, in input order): how
+ * many orders each has, by chunk number; none for a chunk not among them.
+ */
+export function orderCountsOf(
+  chunks: Array<{ index: number; orders: number }>,
+): number[] {
+  const counts = new Array<number>((chunks.at(-1)?.index ?? -1) + 1).fill(0);
+  for (const chunk of chunks) counts[chunk.index] = chunk.orders;
+  return counts;
 }
 
 /** What the check needs of a chunk: its number and where its ids lie. */
@@ -211,17 +218,29 @@ function idColumns(count: number): IdColumns {
 /**
  * The spread ids when no order stands in two chunks but across a chunk
  * edge, the usual case: the orders of adjacent edges with one id. The
- * merge starts with these while findSpreadIds runs beside it.
+ * merge starts with these while findSpreadIds runs beside it. `chunks`
+ * are consecutive accepted chunks: all of a run's, or some it writes
+ * ahead.
  */
 export function guessSpreadIds(chunks: AcceptedChunk[]): SpreadIds {
   const spread = new SpreadIds(orderCountsOf(chunks));
   for (let i = 1; i < chunks.length; i++) {
-    const before = chunks[i - 1].edges.at(-1);
+    if (!sharesEdgeOrder(chunks[i - 1], chunks[i])) continue;
+    const before = chunks[i - 1].edges.at(-1)!;
     const after = chunks[i].edges[0];
-    if (!before || !after || before.facts.key !== after.facts.key) continue;
     const hash = hashOrderId(after.facts.key);
     spread.mark(chunks[i - 1].index, before.order, hash);
     spread.mark(chunks[i].index, after.order, hash);
   }
   return spread;
+}
+
+/** Whether the last order of `before` and the first of `after` are one. */
+export function sharesEdgeOrder(
+  before: AcceptedChunk,
+  after: AcceptedChunk,
+): boolean {
+  const last = before.edges.at(-1);
+  const first = after.edges[0];
+  return last !== undefined && first?.facts.key === last.facts.key;
 }

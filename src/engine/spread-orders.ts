@@ -18,7 +18,7 @@ import { ByteSink } from '../orders/byte-sink.js';
 import { writeInvoice } from '../orders/render.js';
 import type { Rules } from '../orders/rules.js';
 import { BucketSpill, MIN_BLOCK_BYTES } from './bucket-spill.js';
-import type { ChunkChain } from './chain.js';
+import type { AcceptedChunk } from './chain.js';
 import type { MergeResult } from './merge.js';
 import { rejectedPlace, SettledOrders } from './settled-orders.js';
 import { MAX_BUCKETS, type SpreadIds } from './spread-ids.js';
@@ -76,7 +76,7 @@ export async function pause(signal: AbortSignal | undefined): Promise<void> {
  * the work (spread-aside.ts).
  */
 export async function settleSpreadOrders(
-  chain: ChunkChain,
+  chunks: AcceptedChunk[],
   spreadIds: SpreadIds,
   how: Gathering,
 ): Promise<SettledOrders> {
@@ -95,13 +95,7 @@ export async function settleSpreadOrders(
   try {
     const path = join(spillDir, 'spread-stretches.bin');
     const spill = { path, buckets, blockBytes };
-    sources = await gatherStretches(
-      chain.accepted,
-      spreadIds,
-      spill,
-      how,
-      thread,
-    );
+    sources = await gatherStretches(chunks, spreadIds, spill, how, thread);
     const settled = { ...spill, path: join(spillDir, 'spread-settled.bin') };
     return await settleBuckets(spreadIds, sources, settled, how, thread);
   } finally {

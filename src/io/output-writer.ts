@@ -2,8 +2,11 @@
 // millions of short pieces makes few system calls. The writer owns a file
 // opened for it from its start (always a regular temporary file): it
 // writes at positions of its own, so that it can go back to a mark.
-import { ftruncateSync, writeSync } from 'node:fs';
+import { fdatasync, ftruncateSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { ioError } from '../errors.js';
+
+const fdatasyncAsync = promisify(fdatasync);
 
 const BLOCK_BYTES = 1 << 20;
 // A piece this large is written as it is: copying it into a block would
@@ -23,10 +26,13 @@ export class OutputWriter {
   #pendingBytes = 0;
   /** Bytes in the file: where the next block goes. */
   #position = 0;
+  // Whether sync() puts the file on disk: not for a file only copied on.
+  readonly #durable: boolean;
 
-  constructor(fd: number, target: string) {
+  constructor(fd: number, target: string, { durable = true } = {}) {
     this.#fd = fd;
     this.#target = target;
+    this.#durable = durable;
   }
 
   write(data: string | Uint8Array): void {
@@ -59,6 +65,23 @@ export class OutputWriter {
     if (this.#pendingBytes === 0) return;
     this.#writeAll(this.#block.subarray(0, this.#pendingBytes));
     this.#pendingBytes = 0;
+  }
+
+  /**
+   * Writes what is pending and, for a durable writer, waits on a thread of
+   * libuv's pool until the file's data is on disk: a file renamed into
+   * place is then whole after a crash too, and a disk that runs full only
+   * as the data goes out (ext4 allocates blocks then) fails the run
+   * instead of an output published.
+   */
+  async sync(): Promise<void> {
+    this.flush();
+    if (!this.#durable) return;
+    try {
+      await fdatasyncAsync(this.#fd);
+    } catch (error) {
+      throw ioError(this.#target, error);
+    }
   }
 
   /** Writes what is pending; returns where the file then ends. */

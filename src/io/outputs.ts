@@ -159,7 +159,12 @@ export class OutputSet {
     if (invoices !== '-') move(invoices);
     move(rejects);
     if (summaryText === undefined) return;
-    step(summary, () => writeFileSync(temporaryPath(summary), summaryText));
+    // On disk before it is renamed into place, as the merge made the
+    // invoices and rejects (OutputWriter.sync): a summary found after a
+    // crash is whole.
+    step(summary, () =>
+      writeFileSync(temporaryPath(summary), summaryText, { flush: true }),
+    );
     move(summary);
   }
 

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { runChunks } from '../engine/coordinator.js';
-import type { MergeResult } from '../engine/merge.js';
+import type { ChunkMerge } from '../engine/merge.js';
 import {
   checkHere,
   checkOnThread,
@@ -89,8 +89,16 @@ export async function processFile(
   const cleanUpOnExit = () => outputs.cleanUp();
   process.once('exit', cleanUpOnExit);
   let idCheck: SpreadIdCheck | undefined;
+  let fds: { invoices: number; rejects: number } | undefined;
+  const closeOutputs = () => {
+    if (!fds) return;
+    closeQuietly(fds.invoices);
+    closeQuietly(fds.rejects);
+    fds = undefined;
+  };
+  let merging: Promise<ChunkMerge> | undefined;
   try {
-    const fds = outputs.openTemporaries();
+    fds = outputs.openTemporaries();
     progress.start(0);
     const input = await prepareInput(
       options.input,
@@ -137,9 +145,15 @@ export async function processFile(
     // which it would slow while both cores are busy).
     const prepareCheckAt = 0.9 * (input.fileBytes - layout.dataStart);
     let bytesRead = 0;
-    // The merge's code loads while the chunks are read rather than before
-    // the shard processes are forked; writeOutputs then finds it loaded.
-    import('../engine/merge.js').catch(() => undefined);
+    const writers = openWriters(fds, options, paths);
+    // The merge's code loads while the first chunks are read rather than
+    // before the shard processes are forked; until then, the merge writes
+    // nothing ahead. A failure to start it is met where it is awaited.
+    let merge: ChunkMerge | undefined;
+    merging = import('../engine/merge.js').then(
+      ({ ChunkMerge }) => (merge = new ChunkMerge(job, writers, check, signal)),
+    );
+    merging.catch(() => undefined);
     const chain = await runChunks(job, {
       processes,
       threads,
@@ -154,17 +168,13 @@ export async function processFile(
         bytesRead += report.end - report.start;
         if (bytesRead >= prepareCheckAt) check.prepare();
       },
+      onAccepted: (accepted) => merge?.writeAhead(accepted),
     });
     signal.throwIfAborted();
     progress.stop();
 
-    const result = await writeOutputs(
-      job,
-      chain,
-      fds,
-      { options, paths, idCheck: check },
-      signal,
-    );
+    const result = await (await merging).finish(chain.accepted);
+    closeOutputs();
     if (paths.invoices === '-') await copyToStdout(outputs.invoicesTemporary);
 
     signal.throwIfAborted();
@@ -200,6 +210,9 @@ export async function processFile(
     }
     throw error;
   } finally {
+    const merge = await merging?.catch(() => undefined);
+    await merge?.close();
+    closeOutputs();
     await idCheck?.stop();
     progress.stop();
     process.off('exit', cleanUpOnExit);
@@ -229,41 +242,27 @@ function settingsFor(
   };
 }
 
-async function writeOutputs(
-  job: JobSpec,
-  chain: Awaited<ReturnType<typeof runChunks>>,
+interface Writers {
+  invoices: OutputWriter;
+  rejects: OutputWriter;
+}
+
+// The writers of the invoices and the rejects, their headers written.
+function openWriters(
   fds: { invoices: number; rejects: number },
-  {
-    options,
-    paths,
-    idCheck,
-  }: { options: ProcessOptions; paths: OutputPaths; idCheck: SpreadIdCheck },
-  signal: AbortSignal,
-): Promise<MergeResult> {
+  options: ProcessOptions,
+  paths: OutputPaths,
+): Writers {
+  const toStdout = options.output === '-';
   const invoices = new OutputWriter(
     fds.invoices,
-    options.output === '-' ? 'standard output' : paths.invoices,
+    toStdout ? 'standard output' : paths.invoices,
+    { durable: !toStdout },
   );
   const rejects = new OutputWriter(fds.rejects, paths.rejects);
-  try {
-    if (options.outputFormat === 'csv') invoices.write(INVOICE_HEADER);
-    rejects.write(REJECTS_HEADER);
-    const { mergeChunks } = await import('../engine/merge.js');
-    const result = await mergeChunks(
-      job,
-      chain,
-      invoices,
-      rejects,
-      idCheck,
-      signal,
-    );
-    invoices.flush();
-    rejects.flush();
-    return result;
-  } finally {
-    closeQuietly(fds.invoices);
-    closeQuietly(fds.rejects);
-  }
+  if (options.outputFormat === 'csv') invoices.write(INVOICE_HEADER);
+  rejects.write(REJECTS_HEADER);
+  return { invoices, rejects };
 }
 
 function writeToStdout(text: string): void {
