@@ -27,8 +27,11 @@ const loseAnInvoice = Boolean(process.env.ORDER_BATCH_TEST_LOSE_INVOICE);
 
 // The least input that the merge writes ahead at once: each time costs
 // opening the spill files and setting up the spread orders, and chunks of
-// a few bytes come by the hundred thousand.
-const AHEAD_MIN_BYTES = 8 << 20;
+// a few bytes come by the hundred thousand. For tests only,
+// ORDER_BATCH_TEST_AHEAD_BYTES sets it, so that a small file is written
+// ahead in many stretches.
+const AHEAD_MIN_BYTES =
+  Number(process.env.ORDER_BATCH_TEST_AHEAD_BYTES) || 8 << 20;
 
 /** What the merge wrote, for the summary. */
 export interface MergeResult extends Counts {

@@ -31,6 +31,18 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
       '--seed',
       '11',
     ]);
+    // Orders' rows together, as exports write them: the merge's guess
+    // holds, and it writes ahead.
+    await generate(dir, 'sorted.csv', [
+      '--rows',
+      '3000',
+      '--reject-rate',
+      '0.05',
+      '--currencies',
+      'EUR,JPY,KWD',
+      '--seed',
+      '16',
+    ]);
     await generate(dir, 'small.csv', [
       '--rows',
       '200',
@@ -80,6 +92,7 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
     ]);
     for (const input of [
       'shuffled.csv',
+      'sorted.csv',
       'small.csv',
       'orders.jsonl',
       'long.jsonl',
@@ -161,6 +174,29 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
       expect(leftovers(dir)).toEqual([]);
     } finally {
       delete process.env.ORDER_BATCH_TEST_SMALL_BUCKETS;
+    }
+  });
+
+  // The merge writes ahead the chunks accepted so far, 8 MiB or more at a
+  // time: the hook makes it any, so that these small files are written in
+  // many stretches, and written again whole where the guess that orders
+  // stand together proves wrong (shuffled rows).
+  test.each([
+    ['sorted.csv', ['--processes', '2', '--chunk-size', '1k']],
+    ['sorted.csv', ['--processes', '1', '--chunk-size', '100']],
+    ['sorted.csv', ['--processes', '2', '--threads', '2', '--chunk-size', '7']],
+    ['shuffled.csv', ['--processes', '2', '--chunk-size', '4k']],
+    ['orders.jsonl', ['--processes', '2', '--chunk-size', '4k']],
+  ])('%s %j, written ahead in small stretches', async (input, args) => {
+    const tag = `ahead-${input}-${args.join('')}`;
+    process.env.ORDER_BATCH_TEST_AHEAD_BYTES = '1';
+    try {
+      const outputs = await processWith(dir, input, tag, args);
+
+      expectSameOutputs(outputs, reference[input]);
+      expect(leftovers(dir)).toEqual([]);
+    } finally {
+      delete process.env.ORDER_BATCH_TEST_AHEAD_BYTES;
     }
   });
 
