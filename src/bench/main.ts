@@ -14,6 +14,7 @@ import {
   githubBenchmark,
   toJsonText,
 } from './report.js';
+import { pinnableCpus } from './pin.js';
 import { findMismatches, runBench } from './run.js';
 import { computeResults, defaultProcessCounts, planConfigs } from './stats.js';
 import { cannotCreate, internalError } from '../errors.js';
@@ -33,6 +34,7 @@ export interface BenchFlags {
   githubBenchmark?: string;
   chart?: string;
   minEfficiency?: number;
+  pin: boolean;
   quiet: boolean;
 }
 
@@ -48,6 +50,10 @@ export async function bench(
   );
   for (const config of configs) warnIfOversubscribed(config, cores);
 
+  const cpus = flags.pin ? pinnableCpus() : undefined;
+  if (flags.pin && !cpus && !flags.quiet) {
+    log('cannot pin runs to cores here (no taskset): each uses every core');
+  }
   const input = await prepareInput(flags, signal);
   const bin = fileURLToPath(
     new URL('../../bin/order-batch.js', import.meta.url),
@@ -58,6 +64,7 @@ export async function bench(
     configs,
     runs: flags.runs,
     chunkSize: flags.chunkSize,
+    cpus,
     signal,
     onProgress: flags.quiet ? undefined : log,
   });
@@ -88,7 +95,15 @@ export async function bench(
   if (flags.json) {
     await writeReport(
       flags.json,
-      toJsonText(benchReport(machine, inputInfo, flags.runs, results)),
+      toJsonText(
+        benchReport(
+          machine,
+          inputInfo,
+          flags.runs,
+          results,
+          cpus !== undefined,
+        ),
+      ),
     );
   }
   if (flags.githubBenchmark) {

@@ -67,17 +67,22 @@ export function formatTable(results: readonly BenchResult[]): string {
   );
 }
 
-/** The JSON report: machine, input, then one object per configuration. */
+/**
+ * The JSON report: machine, input, runs, whether each run was pinned to
+ * the cores it uses, then one object per configuration.
+ */
 export function benchReport(
   machine: MachineInfo,
   input: InputInfo,
   runs: number,
   results: readonly BenchResult[],
+  pinned: boolean,
 ): object {
   return {
     machine,
     input,
     runs,
+    pinned,
     results: results.map((r) => ({
       processes: r.processes,
       threads: r.threads,

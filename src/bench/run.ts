@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import { ExitCode, OrderBatchError } from '../errors.js';
-import { configName, type BenchConfig, type ConfigTiming } from './stats.js';
+import { pinnedTo } from './pin.js';
+import {
+  configName,
+  coresUsed,
+  type BenchConfig,
+  type ConfigTiming,
+} from './stats.js';
 
 /** What to run, and where to say how it goes. */
 export interface RunnerOptions {
@@ -23,6 +29,11 @@ export interface RunnerOptions {
   configs: readonly BenchConfig[];
   runs: number;
   chunkSize?: string;
+  /**
+   * The CPUs to pin each run to, as many of the first as it uses; all
+   * runs use every CPU when absent.
+   */
+  cpus?: readonly number[];
   signal: AbortSignal;
   /** Called with one line after every run; absent with --quiet. */
   onProgress?: (message: string) => void;
@@ -122,10 +133,17 @@ async function runOnce(
     join(workDir, 'summary.json'),
     ...(options.chunkSize ? ['--chunk-size', options.chunkSize] : []),
   ];
+  const node = options.cpus
+    ? pinnedTo(
+        [process.execPath, ...args],
+        options.cpus,
+        coresUsed(config, options.cpus.length),
+      )
+    : [process.execPath, ...args];
   const command =
     timeTool === undefined
-      ? [process.execPath, ...args]
-      : [timeTool, '-f', '%M', '-o', rssFile, process.execPath, ...args];
+      ? node
+      : [timeTool, '-f', '%M', '-o', rssFile, ...node];
 
   const started = performance.now();
   const { exitCode, stderr } = await runChild(command, options.signal);

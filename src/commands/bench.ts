@@ -21,8 +21,10 @@ Each configuration runs \`order-batch process\` as a child process: one
 warm-up, then --runs timed runs, of which the median counts. 1 process ×
 1 thread always runs first: it is the baseline of speedup. Efficiency is
 speedup ÷ cores used, where cores used is processes × threads capped at the
-machine's cores. Peak RSS is that of the largest single process, read from
-/usr/bin/time (GNU) where there is one. Without --input, a generated file
+machine's cores. On Linux each run is pinned (taskset) to as many CPUs as
+it uses, so that the baseline runs on one core, helpers and all (--no-pin
+lets every run use all of them). Peak RSS is that of the largest single
+process, read from /usr/bin/time (GNU) where there is one. Without --input, a generated file
 (seed 1) is kept in $TMPDIR/order-batch-bench-cache for the next run.
 
 The table goes to standard output; progress to standard error.
@@ -105,6 +107,12 @@ export function benchCommand(): Command {
         '--min-efficiency <e>',
         'exit 3 when efficiency ' + 'at the most cores is below this, e.g. 0.7',
       ).argParser(parseShare),
+    )
+    .addOption(
+      new Option(
+        '--no-pin',
+        'let every run use all the cores, not only as many ' + 'as it uses',
+      ),
     )
     .addOption(
       new Option('-q, --quiet', 'no progress on standard error').default(false),

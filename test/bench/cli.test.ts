@@ -1,6 +1,7 @@
 // Runs the built CLI (npm test builds it first) in a fresh folder each
 // time, with TMPDIR there too, so the input cache starts empty.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,8 +55,13 @@ describe('bench options', () => {
       format: 'csv',
       threads: [1],
       runs: 3,
+      pin: true,
       quiet: false,
     });
+  });
+
+  test('--no-pin lets every run use all the cores', async () => {
+    expect(await parseOptions(['--no-pin'])).toMatchObject({ pin: false });
   });
 
   test('lists are split, trimmed and deduplicated in order', async () => {
@@ -137,6 +143,7 @@ describe('bench end to end', () => {
       JSON.parse(await readFile(join(folder, name), 'utf8'));
     const report = await readJson('f.json');
     expect(report.input).toMatchObject({ rows: 2000, format: 'csv' });
+    expect(report.pinned).toBe(existsSync('/usr/bin/taskset'));
     expect(report.machine.cpus).toBeGreaterThan(0);
     expect(
       report.results.map((r: { processes: number }) => r.processes),

@@ -64,13 +64,14 @@ describe('formatTable', () => {
 describe('benchReport', () => {
   test('has the machine, the input and one rounded row per result', () => {
     const report = JSON.parse(
-      toJsonText(benchReport(MACHINE, INPUT, 3, RESULTS)),
+      toJsonText(benchReport(MACHINE, INPUT, 3, RESULTS, true)),
     );
 
     expect(report).toEqual({
       machine: MACHINE,
       input: INPUT,
       runs: 3,
+      pinned: true,
       results: [
         {
           processes: 1,
