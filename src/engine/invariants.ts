@@ -2,7 +2,7 @@
 // wrote, counted from the spilled text as it went out, against the counts
 // the chunks reported.
 import { internalError } from '../errors.js';
-import type { MergeResult } from './merge.js';
+import type { MergeResult } from './merge-stretch.js';
 
 /** What the merge wrote, counted from the spilled text as it went out. */
 export interface Written {

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { TotalsRecord } from '../orders/totals.js';
 import type { SpillParts } from './bucket-spill.js';
 import type { AcceptedChunk } from './chain.js';
-import type { MergeResult } from './merge.js';
+import type { MergeResult } from './merge-stretch.js';
 import type { JobSpec } from './task.js';
 
 /** The spill a share is written to: its path, buckets and block size. */

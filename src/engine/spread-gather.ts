@@ -12,7 +12,7 @@ import type { Rules } from '../orders/rules.js';
 import { settleOrder, type PartialFacts } from '../orders/settlement.js';
 import { BucketSpill, MIN_BLOCK_BYTES } from './bucket-spill.js';
 import type { AcceptedChunk } from './chain.js';
-import type { MergeResult } from './merge.js';
+import type { MergeResult } from './merge-stretch.js';
 import type { SpreadIds } from './spread-ids.js';
 import { putStretch, TextTable } from './stretch-records.js';
 import { readStretches } from './stretches.js';

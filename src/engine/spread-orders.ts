@@ -19,7 +19,7 @@ import { writeInvoice } from '../orders/render.js';
 import type { Rules } from '../orders/rules.js';
 import { BucketSpill, MIN_BLOCK_BYTES } from './bucket-spill.js';
 import type { AcceptedChunk } from './chain.js';
-import type { MergeResult } from './merge.js';
+import type { MergeResult } from './merge-stretch.js';
 import { rejectedPlace, SettledOrders } from './settled-orders.js';
 import { MAX_BUCKETS, type SpreadIds } from './spread-ids.js';
 import { addCounted, SpreadThread, type SpillShape } from './spread-aside.js';

@@ -6,7 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { Rules } from '../orders/rules.js';
 import { BucketSpill } from './bucket-spill.js';
-import { noCounts } from './merge.js';
+import { noCounts } from './merge-stretch.js';
 import { readAt } from './spill.js';
 import {
   countedOf,

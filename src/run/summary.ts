@@ -2,7 +2,7 @@
 // human version printed on standard error.
 import { minorDigitsOf } from '../money/currency.js';
 import { formatMinorUnits } from '../money/decimal.js';
-import type { MergeResult } from '../engine/merge.js';
+import type { MergeResult } from '../engine/merge-stretch.js';
 import type { OutputPaths } from '../io/output-paths.js';
 
 /** The facts of a finished run that the summary reports. */

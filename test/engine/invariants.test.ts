@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, OrderBatchError } from '../../src/errors.js';
 import { checkInvariants, type Written } from '../../src/engine/invariants.js';
-import type { MergeResult } from '../../src/engine/merge.js';
+import type { MergeResult } from '../../src/engine/merge-stretch.js';
 import { CurrencyTotals } from '../../src/orders/totals.js';
 
 // Two invoices of 5 rows in all, and 2 rejected rows: 12.34 EUR and 100 JPY.
