@@ -16,6 +16,12 @@ import type { SpreadIds } from './spread-ids.js';
 import { pause, settleSpreadOrders } from './spread-orders.js';
 import type { JobSpec } from './task.js';
 
+/** The writers of a run's invoices and rejects. */
+export interface MergeOutputs {
+  invoices: OutputWriter;
+  rejects: OutputWriter;
+}
+
 /** What the merge wrote, for the summary. */
 export interface MergeResult extends Counts {
   totals: CurrencyTotals;
@@ -30,7 +36,7 @@ export async function writeMerged(
   spreadIds: SpreadIds,
   rules: Rules,
   readRecord: (start: number, end: number) => Buffer,
-  { invoices, rejects }: { invoices: OutputWriter; rejects: OutputWriter },
+  { invoices, rejects }: MergeOutputs,
   job: JobSpec,
   signal: AbortSignal | undefined,
 ): Promise<{ result: MergeResult; written: Written }> {

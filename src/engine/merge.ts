@@ -10,6 +10,7 @@ import {
   noCounts,
   nothingWritten,
   writeMerged,
+  type MergeOutputs,
   type MergeResult,
 } from './merge-stretch.js';
 import type { SpreadIdCheck } from './spread-ids-aside.js';
@@ -21,7 +22,6 @@ import {
   type SpreadIds,
 } from './spread-ids.js';
 import type { JobSpec } from './task.js';
-import type { OutputWriter } from '../io/output-writer.js';
 
 // For tests only: ORDER_BATCH_TEST_LOSE_INVOICE makes the merge count one
 // invoice fewer than it wrote, as a merge that lost one would, so that the
@@ -53,24 +53,24 @@ const AHEAD_MIN_BYTES =
 export class ChunkMerge {
   readonly #job: JobSpec;
   readonly #rules: Rules;
-  readonly #outputs: { invoices: OutputWriter; rejects: OutputWriter };
+  readonly #outputs: MergeOutputs;
   readonly #check: SpreadIdCheck;
   readonly #signal: AbortSignal | undefined;
   readonly #input: number;
   readonly #marks: number[];
   // Chunks written ahead, from the first, and what writing them counted.
   #ahead = 0;
+  #aheadWrote = { result: noCounts(), written: nothingWritten() };
   // Whether an order was seen going on from one accepted chunk into the
   // next; the edges looked at so far.
   #sharedEdge = false;
   #edgesSeen = 1;
-  #aheadWrote = { result: noCounts(), written: nothingWritten() };
   #writing: Promise<void> | undefined;
   #failure: unknown;
 
   constructor(
     job: JobSpec,
-    outputs: { invoices: OutputWriter; rejects: OutputWriter },
+    outputs: MergeOutputs,
     check: SpreadIdCheck,
     signal?: AbortSignal,
   ) {

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { runChunks } from '../engine/coordinator.js';
 import type { ChunkMerge } from '../engine/merge.js';
+import type { MergeOutputs } from '../engine/merge-stretch.js';
 import {
   checkHere,
   checkOnThread,
@@ -242,17 +243,12 @@ function settingsFor(
   };
 }
 
-interface Writers {
-  invoices: OutputWriter;
-  rejects: OutputWriter;
-}
-
 // The writers of the invoices and the rejects, their headers written.
 function openWriters(
   fds: { invoices: number; rejects: number },
   options: ProcessOptions,
   paths: OutputPaths,
-): Writers {
+): MergeOutputs {
   const toStdout = options.output === '-';
   const invoices = new OutputWriter(
     fds.invoices,

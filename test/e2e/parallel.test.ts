@@ -16,6 +16,20 @@ import { expectSameOutputs, processWith } from './runs.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
+// Runs `run` with the test hooks `hooks` in the environment, which the
+// CLI's processes inherit, and takes them out again.
+async function withHooks(
+  hooks: Record<string, string>,
+  run: () => Promise<void>,
+): Promise<void> {
+  Object.assign(process.env, hooks);
+  try {
+    await run();
+  } finally {
+    for (const name of Object.keys(hooks)) delete process.env[name];
+  }
+}
+
 describe('the same outputs for any --processes, --threads, --chunk-size', () => {
   let dir: string;
   const reference: Record<string, Outputs> = {};
@@ -166,15 +180,12 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
     ['small.csv', ['--chunk-size', '3']],
   ])('%s %j, in small buckets written to disk', async (input, args) => {
     const tag = `buckets-${input}-${args.join('')}`;
-    process.env.ORDER_BATCH_TEST_SMALL_BUCKETS = '1';
-    try {
+    await withHooks({ ORDER_BATCH_TEST_SMALL_BUCKETS: '1' }, async () => {
       const outputs = await processWith(dir, input, tag, args);
 
       expectSameOutputs(outputs, reference[input]);
       expect(leftovers(dir)).toEqual([]);
-    } finally {
-      delete process.env.ORDER_BATCH_TEST_SMALL_BUCKETS;
-    }
+    });
   });
 
   // The merge writes ahead the chunks accepted so far, 8 MiB or more at a
@@ -189,32 +200,28 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
     ['orders.jsonl', ['--processes', '2', '--chunk-size', '4k']],
   ])('%s %j, written ahead in small stretches', async (input, args) => {
     const tag = `ahead-${input}-${args.join('')}`;
-    process.env.ORDER_BATCH_TEST_AHEAD_BYTES = '1';
-    try {
+    await withHooks({ ORDER_BATCH_TEST_AHEAD_BYTES: '1' }, async () => {
       const outputs = await processWith(dir, input, tag, args);
 
       expectSameOutputs(outputs, reference[input]);
       expect(leftovers(dir)).toEqual([]);
-    } finally {
-      delete process.env.ORDER_BATCH_TEST_AHEAD_BYTES;
-    }
+    });
   });
 
   // The later chunks' spread orders are gathered on a thread; one that
   // fails to load leaves them to the primary, with the same outputs.
   test('shuffled.csv with a spread orders thread that fails to load', async () => {
-    process.env.ORDER_BATCH_TEST_SMALL_BUCKETS = '1';
-    process.env.ORDER_BATCH_TEST_BROKEN_SPREAD_THREAD = '1';
-    try {
+    const hooks = {
+      ORDER_BATCH_TEST_SMALL_BUCKETS: '1',
+      ORDER_BATCH_TEST_BROKEN_SPREAD_THREAD: '1',
+    };
+    await withHooks(hooks, async () => {
       const args = ['--chunk-size', '1k'];
       const outputs = await processWith(dir, 'shuffled.csv', 'broken', args);
 
       expectSameOutputs(outputs, reference['shuffled.csv']);
       expect(leftovers(dir)).toEqual([]);
-    } finally {
-      delete process.env.ORDER_BATCH_TEST_SMALL_BUCKETS;
-      delete process.env.ORDER_BATCH_TEST_BROKEN_SPREAD_THREAD;
-    }
+    });
   });
 
   // Two different ids of one hash are told apart by the ids themselves:
@@ -231,16 +238,15 @@ describe('the same outputs for any --processes, --threads, --chunk-size', () => 
     ['small.csv', ['--chunk-size', '3']],
   ])('%s %j, ids sharing hashes', async (input, args) => {
     const tag = `hashes-${input}-${args.join('')}`;
-    process.env.ORDER_BATCH_TEST_HASH_VALUES = '7';
-    process.env.ORDER_BATCH_TEST_SMALL_BUCKETS = '1';
-    try {
+    const hooks = {
+      ORDER_BATCH_TEST_HASH_VALUES: '7',
+      ORDER_BATCH_TEST_SMALL_BUCKETS: '1',
+    };
+    await withHooks(hooks, async () => {
       const outputs = await processWith(dir, input, tag, args);
 
       expectSameOutputs(outputs, reference[input]);
-    } finally {
-      delete process.env.ORDER_BATCH_TEST_HASH_VALUES;
-      delete process.env.ORDER_BATCH_TEST_SMALL_BUCKETS;
-    }
+    });
   });
 
   // Found by the property below: an order rejected by a malformed first
