@@ -1,10 +1,9 @@
 // A chunk's output on disk until the merge: its invoice and rejects text,
 // then the typed arrays that index them, then its runs (run-bytes.ts),
 // which only a spread order's stretches are read again from, and last its
-// order ids'
-// hashes, sorted by partition, from which the merge finds the orders that
-// stand in several chunks (see layoutOf). Keeping results in files keeps
-// every process's memory bounded by the chunks in flight.
+// order ids' hashes, sorted by partition, from which the merge finds the
+// orders that stand in several chunks (see layoutOf). Keeping results in
+// files keeps every process's memory bounded by the chunks in flight.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import type { ChunkOutcome } from '../orders/settle-chunk.js';
