@@ -3,6 +3,7 @@
 // 550 MB/s a core (scanning alone, on the benchmark file);
 // test/csv/scan.test.ts holds it to csv-parse on random input. It never
 // copies: it reports where each field's bytes are.
+import { WordView } from './word-view.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -117,12 +118,20 @@ export function scanRecord(
   return end;
 }
 
+// Bytes repeated across a 32-bit word, for skipText's tests.
+const ONES = 0x01010101;
+const SPACES = 0x20202020;
+const QUOTES = 0x22222222;
+const HIGH_BITS = 0x80808080;
+
+const words = new WordView();
+
 /**
  * The end of the plain text from `pos` on: the first byte below the space,
  * a quote, a byte of 0x80 or more, or the delimiter. Most bytes are plain,
- * and matter only where they end; a loop of their own, with no call in it,
- * lets the compiler keep the buffer's bounds and the delimiter in
- * registers (a chunk's reading took 650 ms on 2M rows, 590 ms with it).
+ * and matter only where they end: they are tested four at a time (a
+ * chunk's reading took 400 ms on 2M rows a byte at a time, 368 ms so;
+ * medians of nine, alternated in one process).
  */
 export function skipText(
   bytes: Uint8Array,
@@ -130,15 +139,40 @@ export function skipText(
   end: number,
   delimiter: number,
 ): number {
+  const view = words.of(bytes);
+  const delimiters = Math.imul(delimiter, ONES);
   let p = pos;
-  while (p < end) {
+  for (; p + 4 <= end; p += 4) {
+    const flags = flagStops(view.getUint32(p, true), delimiters);
+    // The lowest flag is the first stop (little-endian: the first byte is
+    // the lowest); flags above it may be false.
+    if (flags !== 0) return p + ((31 - Math.clz32(flags & -flags)) >> 3);
+  }
+  for (; p < end; p++) {
     const byte = bytes[p];
     if (byte < SPACE || byte === QUOTE || byte >= 0x80 || byte === delimiter) {
       break;
     }
-    p++;
   }
   return p;
+}
+
+/**
+ * Flags, by its high bit, each byte of `word` where plain text stops:
+ * below the space, a quote, 0x80 or more, or the delimiter (`delimiters`
+ * holds it in each byte). A byte below n is found by the word trick
+ * (x - n) & ~x, which borrows into the high bit of such a byte (n <= 0x80);
+ * a byte equal to c is a byte below 1 of x ^ c. A borrow runs on into the
+ * bytes above the one it came from, so flags above the lowest may be
+ * false; below it there are none.
+ */
+function flagStops(word: number, delimiters: number): number {
+  const quotes = word ^ QUOTES;
+  const others = word ^ delimiters;
+  const belowSpace = (word - SPACES) & ~word;
+  const quote = (quotes - ONES) & ~quotes;
+  const delimiter = (others - ONES) & ~others;
+  return (belowSpace | quote | delimiter | word) & HIGH_BITS;
 }
 
 // A quoted field's content is what stands between its quotes; RFC 4180

@@ -1,7 +1,12 @@
 import { describe, test, expect } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { INCOMPLETE, RecordFields, scanRecord } from '../../src/csv/scan.js';
+import {
+  INCOMPLETE,
+  RecordFields,
+  scanRecord,
+  skipText,
+} from '../../src/csv/scan.js';
 
 const COMMA = 0x2c;
 const SEMICOLON = 0x3b;
@@ -329,5 +334,105 @@ describe('scanRecord against csv-parse', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+// skipText tests four bytes at a time with borrowing arithmetic: held here
+// to the rule it keeps, one byte at a time, at every offset into a word.
+function skipTextByBytes(
+  bytes: Uint8Array,
+  pos: number,
+  end: number,
+  delimiter: number,
+): number {
+  let p = pos;
+  while (p < end) {
+    const byte = bytes[p];
+    if (byte < 0x20 || byte === 0x22 || byte >= 0x80 || byte === delimiter) {
+      break;
+    }
+    p++;
+  }
+  return p;
+}
+
+describe('skipText', () => {
+  // Bytes near every edge the word tests draw: around the space, the quote
+  // and 0x80, line ends, tabs, and the delimiters.
+  const edgeByte = fc.constantFrom(
+    0x00,
+    0x01,
+    0x09,
+    0x0a,
+    0x0d,
+    0x1f,
+    0x20,
+    0x21,
+    0x22,
+    0x23,
+    0x2b,
+    0x2c,
+    0x2d,
+    0x3b,
+    0x41,
+    0x7f,
+    0x80,
+    0x81,
+    0xa0,
+    0xa2,
+    0xac,
+    0xc3,
+    0xff,
+  );
+  const anyByte = fc.oneof(edgeByte, fc.integer({ min: 0, max: 255 }));
+  const plainByte = fc
+    .integer({ min: 0x23, max: 0x7f })
+    .filter((b) => b !== 0x2c && b !== 0x3b);
+  const input = fc
+    .tuple(
+      fc.array(
+        fc.oneof(
+          { weight: 3, arbitrary: plainByte },
+          { weight: 1, arbitrary: anyByte },
+        ),
+        {
+          maxLength: 40,
+        },
+      ),
+      fc.nat(),
+      fc.nat(),
+      fc.constantFrom(COMMA, SEMICOLON, 0x09, 0x7c),
+    )
+    .map(([list, a, b, delimiter]) => {
+      const bytes = Buffer.from(list);
+      const pos = bytes.length === 0 ? 0 : a % (bytes.length + 1);
+      const end = pos + (b % (bytes.length - pos + 1));
+      return { bytes, pos, end, delimiter };
+    });
+
+  test('stops where a byte-at-a-time loop stops, on random bytes', () => {
+    fc.assert(
+      fc.property(input, ({ bytes, pos, end, delimiter }) => {
+        expect(skipText(bytes, pos, end, delimiter)).toBe(
+          skipTextByBytes(bytes, pos, end, delimiter),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('stops at each kind of byte in each place of a word', () => {
+    // A view into a larger buffer, so that the word reads mind its offset.
+    const whole = Buffer.alloc(20, 'x');
+    const bytes = whole.subarray(3);
+    for (const stop of [0x00, 0x0a, 0x0d, 0x1f, 0x22, 0x2c, 0x80, 0xff]) {
+      for (let at = 0; at < 12; at++) {
+        bytes.fill('a');
+        bytes[at] = stop;
+        expect(skipText(bytes, 0, bytes.length, COMMA)).toBe(at);
+        expect(skipText(bytes, at + 1, bytes.length, COMMA)).toBe(bytes.length);
+        expect(skipText(bytes, 0, at, COMMA)).toBe(at);
+      }
+    }
   });
 });
