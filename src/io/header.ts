@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { INCOMPLETE, RecordFields, scanRecord } from '../csv/scan.js';
 import { unusableInput } from '../errors.js';
 import { noColumns, type ColumnIndexes } from '../orders/rules.js';
-import { readAt } from '../engine/spill.js';
+import { readAt, readInto } from '../engine/spill.js';
 
 /** Where the data starts and which field holds which column. */
 export interface InputLayout {
@@ -32,6 +32,8 @@ const REQUIRED: Array<[keyof ColumnIndexes, string]> = [
   ['unitPrice', 'unit_price'],
 ];
 const LF = 0x0a;
+const CR = 0x0d;
+const BLOCK_BYTES = 64 * 1024;
 
 /** Where the records of a JSON lines file start: after any BOM. */
 export function jsonLayout(
@@ -41,6 +43,9 @@ export function jsonLayout(
 ): InputLayout {
   const start = bomLength(path, fileBytes);
   if (fileBytes - start === 0) throw unusableInput(name, 'the file is empty');
+  if (!hasNonBlankLine(path, start, fileBytes)) {
+    throw unusableInput(name, 'the file is empty: it has only blank lines');
+  }
   const none = noColumns();
   return { dataStart: start, headerLines: 0, columns: none, fieldCount: 0 };
 }
@@ -143,6 +148,37 @@ function parseHeader(
       `the header (line ${line}) is not valid CSV: ${(error as Error).message}; ` +
         'check its quotes',
     );
+  }
+}
+
+/**
+ * Whether a line from `start` on holds more than its line end (LF, or CRLF;
+ * a CR at the end of the file too), as the JSON lines reader skips blank
+ * lines: a file of them has no record. Stops at the first such line, most
+ * often at `start`.
+ */
+function hasNonBlankLine(
+  path: string,
+  start: number,
+  fileBytes: number,
+): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const block = Buffer.allocUnsafe(BLOCK_BYTES);
+    let afterCr = false;
+    for (let position = start; position < fileBytes;) {
+      const length = Math.min(BLOCK_BYTES, fileBytes - position);
+      const bytes = readInto(block.subarray(0, length), fd, position);
+      for (const byte of bytes) {
+        if (byte === LF) afterCr = false;
+        else if (afterCr || byte !== CR) return true;
+        else afterCr = true;
+      }
+      position += length;
+    }
+    return false;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -183,6 +183,8 @@ describe('65: input unusable as a whole', () => {
     ['an empty file', 'o.csv', ''],
     ['only blank lines', 'o.csv', '\n\r\n\n'],
     ['an empty JSON lines file', 'o.jsonl', ''],
+    ['a JSON lines file of blank lines', 'o.jsonl', '\n\r\n\n\r'],
+    ['a JSON lines file of a BOM and a blank line', 'o.jsonl', '\uFEFF\n'],
     ['no header: data on the first line', 'o.csv', 'A,C,X,1,1.00,EUR,DE\n'],
     [
       'a required column missing',

@@ -267,6 +267,13 @@ describe('JSON lines reject codes', () => {
     expect(codesByLine(out.rejects)).toEqual([[2, 'invalid_encoding']]);
   });
 
+  test('blank lines before the first order are skipped too', async () => {
+    const out = await processText('o.jsonl', `\n\r\n\n${order('A')}\n`);
+
+    expect(out.invoiced).toEqual(['A']);
+    expect(out.summary).toMatchObject({ rows: 1, invoiced_rows: 1 });
+  });
+
   test('blank lines are skipped but keep the line numbers physical', async () => {
     const out = await processText(
       'o.jsonl',
