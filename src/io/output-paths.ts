@@ -30,30 +30,39 @@ export function defaultOutputPaths(
 }
 
 /**
- * Fails with exit 64 when two outputs, or an output and the input, name
- * one file: the run would publish one over the other, or over its input.
- * Devices and pipes (/dev/null, a FIFO) may take several.
+ * Fails with exit 64 when two outputs, or an output and the input or the
+ * tax table, name one file: the run would publish one over the other, or
+ * over a file it reads. Devices and pipes (/dev/null, a FIFO) may take
+ * several.
  */
-export function checkSeparate(input: string, paths: OutputPaths): void {
-  const named: Array<[string, string, string]> = [
-    ['the input', input, 'it is the input'],
+export function checkSeparate(
+  input: string,
+  paths: OutputPaths,
+  taxTable?: string,
+): void {
+  // The files named so far, and what writing over each would clash with.
+  const taken: Array<[path: string, clash: string]> = [
+    [input, 'it is the input'],
+  ];
+  if (taxTable !== undefined) taken.push([taxTable, 'it is the tax table']);
+  const outputs: Array<[name: string, path: string, clash: string]> = [
     ['the invoices', paths.invoices, 'the invoices go there too'],
     ['the rejects', paths.rejects, 'the rejects go there too'],
     ['the summary', paths.summary, 'the summary goes there too'],
   ];
-  const files = named.filter(
-    ([, path]) => path !== '-' && !isSpecialFile(path),
-  );
-  for (let i = 0; i < files.length; i++) {
-    for (let j = i + 1; j < files.length; j++) {
-      const [, firstPath, clash] = files[i];
-      const [second, secondPath] = files[j];
-      if (!sameFile(firstPath, secondPath)) continue;
+  const isFile = (path: string) => path !== '-' && !isSpecialFile(path);
+  for (const [name, path, clash] of outputs) {
+    if (!isFile(path)) continue;
+    const other = taken.find(
+      ([named]) => isFile(named) && sameFile(named, path),
+    );
+    if (other) {
       throw usageError(
-        `Cannot write ${second} to ${secondPath}: ${clash}; ` +
+        `Cannot write ${name} to ${path}: ${other[1]}; ` +
           'give each output a file of its own',
       );
     }
+    taken.push([path, clash]);
   }
 }
 

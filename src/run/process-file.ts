@@ -81,7 +81,7 @@ export async function processFile(
     ...(options.rejects ? { rejects: options.rejects } : {}),
     ...(options.summary ? { summary: options.summary } : {}),
   };
-  checkSeparate(options.input, paths);
+  checkSeparate(options.input, paths, options.taxTable);
   const outputs = new OutputSet(paths);
   const progress = await Progress.create(!options.quiet, 'processing');
   outputs.lock();

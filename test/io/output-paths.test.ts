@@ -36,6 +36,24 @@ describe('checkSeparate', () => {
     expect(error.message).toContain(`Cannot write ${output} to`);
   });
 
+  test('refuses an output on the tax table, which is read (exit 64)', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'o.csv'), 'x');
+    const taxTable = join(dir, 'rates.csv');
+    writeFileSync(taxTable, 'region,rate\n');
+    const paths = { ...pathsIn(dir), invoices: taxTable };
+
+    const error = errorOf(() =>
+      checkSeparate(join(dir, 'o.csv'), paths, taxTable),
+    );
+
+    expect(error.exitCode).toBe(64);
+    expect(error.message).toContain('it is the tax table');
+    expect(() =>
+      checkSeparate(join(dir, 'o.csv'), pathsIn(dir), taxTable),
+    ).not.toThrow();
+  });
+
   test('sees one file through another spelling, a link and a hard link', () => {
     const dir = folder();
     const input = join(dir, 'o.csv');
