@@ -11,6 +11,8 @@ describe('minorDigitsOf', () => {
     ['BHD', 3],
     ['HUF', 2],
     ['CLF', 4],
+    ['XCG', 2], // added to ISO 4217 after the data package's list
+    ['ANG', 2], // still listed while it is withdrawn
   ])('%s has %i minor digits', (code, digits) => {
     expect(minorDigitsOf(code)).toBe(digits);
     expect(isCurrencyCode(code)).toBe(true);
