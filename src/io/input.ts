@@ -2,7 +2,16 @@
 // byte range: standard input and .gz are first spooled, decompressed, to a
 // temporary file beside the outputs. That costs one sequential pass and the
 // disk space, and lets every kind of input be cut into chunks the same way.
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+// A stream found to be gzip once spooled is decompressed from the spool.
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+} from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -71,10 +80,35 @@ export async function prepareInput(
   });
   const source: NodeJS.ReadableStream =
     name === '-' ? process.stdin : createReadStream(name);
+  await spool(name, [source, counter], gzip, spoolPath, signal);
+  // A stream has no name that says gzip: its first two bytes do.
+  if (stream && !gzip && startsWithGzip(spoolPath)) {
+    const plainPath = `${spoolPath}.plain`;
+    await spool(name, [createReadStream(spoolPath)], true, plainPath, signal);
+    renameSync(plainPath, spoolPath);
+  }
+  return {
+    name,
+    path: spoolPath,
+    fileBytes: sizeOf(spoolPath),
+    sourceBytes,
+    format: resolved,
+  };
+}
+
+// Copies `streams` (a source and what it goes through) to `spoolPath`,
+// decompressed when `gzip`.
+async function spool(
+  name: string,
+  streams: NodeJS.ReadableStream[],
+  gzip: boolean,
+  spoolPath: string,
+  signal: AbortSignal,
+): Promise<void> {
   const sink = createWriteStream(spoolPath);
+  const gunzip = gzip ? [createGunzip()] : [];
   try {
-    if (gzip) await pipeline(source, counter, createGunzip(), sink, { signal });
-    else await pipeline(source, counter, sink, { signal });
+    await pipeline([...streams, ...gunzip, sink], { signal });
   } catch (error) {
     // A signal stops the copy too: a pipe that stays open must not keep
     // the run alive.
@@ -91,13 +125,20 @@ export async function prepareInput(
     }
     throw missingInput(name === '-' ? 'standard input' : name, error);
   }
-  return {
-    name,
-    path: spoolPath,
-    fileBytes: sizeOf(spoolPath),
-    sourceBytes,
-    format: resolved,
-  };
+}
+
+// Whether the file begins as gzip does (1f 8b), which no UTF-8 text can:
+// 0x8b never follows an ASCII byte.
+function startsWithGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    return (
+      readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b
+    );
+  } finally {
+    closeSync(fd);
+  }
 }
 
 // Whether `path` is a regular file; a missing path or a folder fails as a

@@ -100,6 +100,32 @@ describe('inputs', () => {
     },
   );
 
+  test('gzip on standard input is found by its first bytes and read decompressed', async () => {
+    const dir = tempDir();
+    const gzipped = gzipSync(readFileSync(join(FIXTURES, 'orders.csv')));
+    const args = ['process', '-', '--input-format', 'csv', '-o', '-'];
+    const quiet = ['--rejects', 'r.csv', '--summary', 's.json', '-q'];
+
+    const result = await runCli([...args, ...quiet], {
+      cwd: dir,
+      input: gzipped,
+    });
+    const cut = await runCli([...args, ...quiet], {
+      cwd: dir,
+      input: gzipped.subarray(0, gzipped.length - 10),
+    });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(ORDERS_CSV_INVOICES);
+    expect(JSON.parse(readIn(dir, 's.json'))).toMatchObject({
+      bytes: gzipped.length,
+      rows: 40,
+    });
+    expect(cut.code).toBe(65);
+    expect(cut.stderr).toContain('not valid gzip');
+    expect(leftovers(dir)).toEqual([]);
+  });
+
   test('a named pipe is read as standard input is', async () => {
     const dir = tempDir();
     execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
