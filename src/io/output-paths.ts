@@ -13,13 +13,17 @@ export interface OutputPaths {
   summary: string;
 }
 
-/** The default output paths beside `input` (in the working folder for "-"). */
+/**
+ * The default output paths beside `input`; in the working folder, named
+ * stdin, for "-" and for a device such as a shell's <(...) (/dev/fd/63),
+ * beside which no file can be made.
+ */
 export function defaultOutputPaths(
   input: string,
   invoiceExtension: 'csv' | 'jsonl',
 ): OutputPaths {
   const base =
-    input === '-'
+    input === '-' || /^\/(dev|proc)\//.test(resolve(input))
       ? 'stdin'
       : input.replace(/\.(csv|jsonl|ndjson)(\.gz)?$/i, '');
   return {

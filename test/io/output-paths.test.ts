@@ -3,8 +3,30 @@
 import { linkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { checkSeparate, type OutputPaths } from '../../src/io/output-paths.js';
+import {
+  checkSeparate,
+  defaultOutputPaths,
+  type OutputPaths,
+} from '../../src/io/output-paths.js';
 import { errorOf, folder, pathsIn } from './helpers.js';
+
+describe('defaultOutputPaths', () => {
+  test.each([
+    ['orders.csv', 'orders'],
+    ['/data/Orders.JSONL.gz', '/data/Orders'],
+    ['export.txt', 'export.txt'],
+    ['-', 'stdin'],
+    ['/dev/fd/63', 'stdin'], // a shell's <(...)
+    ['/dev/stdin', 'stdin'],
+    ['/proc/self/fd/0', 'stdin'],
+  ])('%s: BASE is %s', (input, base) => {
+    expect(defaultOutputPaths(input, 'csv')).toEqual({
+      invoices: `${base}.invoices.csv`,
+      rejects: `${base}.rejects.csv`,
+      summary: `${base}.summary.json`,
+    });
+  });
+});
 
 describe('checkSeparate', () => {
   test('accepts outputs of their own', () => {
