@@ -51,8 +51,8 @@ export function generateCommand(): Command {
         .default(1),
     )
     .addOption(
-      new Option('--format <format>', 'file format: csv or jsonl')
-        .argParser(parseFormat)
+      new Option('--format <format>', 'file format')
+        .choices(['csv', 'jsonl'])
         .default('csv'),
     )
     .addOption(
@@ -187,29 +187,23 @@ function parseRows(value: string): number {
   if (/^\d+$/.test(value) && Number.isSafeInteger(rows) && rows >= 1) {
     return rows;
   }
-  throw invalid(`--rows must be a whole number from 1 up, got '${value}'`);
+  throw new InvalidArgumentError(`'${value}' is not a whole number from 1 up`);
 }
 
 function parseSeed(value: string): number {
   const seed = Number(value);
   if (/^\d+$/.test(value) && seed <= 0xffffffff) return seed;
-  throw invalid(
-    `--seed must be a whole number from 0 to 4294967295, ` + `got '${value}'`,
+  throw new InvalidArgumentError(
+    `'${value}' is not a whole number from 0 to 4294967295`,
   );
-}
-
-function parseFormat(value: string): OrderFileFormat {
-  if (value === 'csv' || value === 'jsonl') return value;
-  throw invalid(`--format must be csv or jsonl, got '${value}'`);
 }
 
 function parseCurrencies(value: string): string[] {
   const codes = splitList(value);
   const bad = codes.find((code) => !isCurrencyCode(code));
   if (codes.length > 0 && bad === undefined) return codes;
-  throw invalid(
-    `--currencies must be upper-case ISO 4217 codes such as ` +
-      `EUR,JPY, got '${bad ?? value}'`,
+  throw new InvalidArgumentError(
+    `'${bad ?? value}' is not an upper-case ISO 4217 code such as EUR or JPY`,
   );
 }
 
@@ -217,22 +211,17 @@ function parseRegions(value: string): string[] {
   const regions = splitList(value);
   const bad = regions.find((region) => !/^[A-Za-z0-9_-]+$/.test(region));
   if (regions.length > 0 && bad === undefined) return regions;
-  throw invalid(
-    `--regions must be region codes such as DE,US-CA, ` +
-      `got '${bad ?? value}'`,
+  throw new InvalidArgumentError(
+    `'${bad ?? value}' is not a region code such as DE or US-CA`,
   );
 }
 
 function parseRejectRate(value: string): number {
   const share = Number(value);
   if (/^(\d+\.?\d*|\.\d+)$/.test(value) && share <= 1) return share;
-  throw invalid(`--reject-rate must be a share from 0 to 1, got '${value}'`);
+  throw new InvalidArgumentError(`'${value}' is not a share from 0 to 1`);
 }
 
 function splitList(value: string): string[] {
   return value.split(',').map((item) => item.trim());
-}
-
-function invalid(message: string): InvalidArgumentError {
-  return new InvalidArgumentError(`Cannot generate: ${message}`);
 }

@@ -168,6 +168,15 @@ describe('64: bad command line', () => {
   });
 });
 
+test('64: a bad generate option is told as a process option is', async () => {
+  const result = await runCli(['generate', '--rows', '-5'], { input: '' });
+
+  expect(result.code).toBe(64);
+  expect(result.stderr.trim()).toBe(
+    "order-batch: Cannot use --rows '-5': '-5' is not a whole number from 1 up",
+  );
+});
+
 test('64: no command shows the help, then says what is missing', async () => {
   const result = await runCli([], { input: '' });
 
