@@ -9,6 +9,7 @@ export class Progress {
   readonly #startedMs = Date.now();
   #rows = 0;
   #bytes = 0;
+  #totalBytes = 0;
 
   /** A bar on standard error if `enabled` and it is a terminal. */
   static async create(enabled: boolean, label: string): Promise<Progress> {
@@ -33,6 +34,7 @@ export class Progress {
   /** Starts (or restarts, for a new stage) the bar over `totalBytes`. */
   start(totalBytes: number): void {
     this.#bytes = 0;
+    this.#totalBytes = totalBytes;
     this.#bar?.start(totalBytes, 0, this.#fields());
   }
 
@@ -55,10 +57,9 @@ export class Progress {
 
   #fields() {
     const seconds = Math.max((Date.now() - this.#startedMs) / 1000, 0.001);
-    const total = this.#bar?.getTotal() ?? 0;
     return {
       done: String(Math.trunc(this.#bytes / 1e6)),
-      size: String(Math.trunc(total / 1e6)),
+      size: String(Math.trunc(this.#totalBytes / 1e6)),
       rate: Math.trunc(this.#rows / seconds).toLocaleString('en-US'),
     };
   }

@@ -100,7 +100,8 @@ export async function processFile(
   let merging: Promise<ChunkMerge> | undefined;
   try {
     fds = outputs.openTemporaries();
-    progress.start(0);
+    // The bar starts once its total is known: over 0 bytes it drew 100 %.
+    // Standard input, whose size is not known, draws none while spooled.
     const input = await prepareInput(
       options.input,
       options.inputFormat,
