@@ -24,8 +24,9 @@ speedup ÷ cores used, where cores used is processes × threads capped at the
 machine's cores. On Linux each run is pinned (taskset) to as many CPUs as
 it uses, so that the baseline runs on one core, helpers and all (--no-pin
 lets every run use all of them). Peak RSS is that of the largest single
-process, read from /usr/bin/time (GNU) where there is one. Without --input, a generated file
-(seed 1) is kept in $TMPDIR/order-batch-bench-cache for the next run.
+process, read from /usr/bin/time (GNU) where there is one. MB/s counts the
+input's bytes as given (compressed, for .gz). Without --input, a generated
+file (seed 1) is kept in $TMPDIR/order-batch-bench-cache for the next run.
 
 The table goes to standard output; progress to standard error.
 
