@@ -1,6 +1,6 @@
 // Where a run's outputs go: their default names beside the input, their
-// temporary names, and the check that no two of them (nor an output and
-// the input) are one file.
+// temporary names, and the check that no two of them (nor an output and a
+// file the run reads) are one file.
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
