@@ -2,6 +2,11 @@
 
 let prefix = 'order-batch';
 
+// Standard error read by a pipe that closed early (`2>&1 | head -1`) fails
+// each write (EPIPE): what cannot be told there is dropped, and a run that
+// has published its outputs still ends with its own exit code, not 1.
+process.stderr.on('error', () => undefined);
+
 /** Marks this process's messages, e.g. with its shard worker's number. */
 export function setLogPrefix(name: string): void {
   prefix = name;

@@ -12,6 +12,7 @@ import {
   readIn,
   readRejects,
   runCli,
+  startCli,
   tempDir,
   writeIn,
 } from './helpers.js';
@@ -176,6 +177,21 @@ describe('outputs', () => {
       parseInvoices(readIn(dir, 'o.invoices.csv')).map((row) => row.order_id),
     ).toEqual(['B']);
   });
+});
+
+test('standard error closed early: the run still ends with its own code', async () => {
+  const dir = tempDir();
+  copyFixture(dir, 'orders.csv');
+
+  // As `order-batch process orders.csv 2>&1 | head -0` would.
+  const { child, result } = startCli(['process', 'orders.csv'], { cwd: dir });
+  child.stderr?.destroy();
+  child.stdin?.end();
+  const { code } = await result;
+
+  expect(code).toBe(0);
+  expect(readIn(dir, 'orders.invoices.csv')).toBe(ORDERS_CSV_INVOICES);
+  expect(leftovers(dir)).toEqual([]);
 });
 
 describe('formula guard', () => {
