@@ -275,8 +275,11 @@ export function closeQuietly(fd: number): void {
 }
 
 // Whether the lock's run is alive. A pid can be reused once its run is
-// gone, so where /proc tells, the process must also be an order-batch.
+// gone, so where /proc tells, the process must also be an order-batch; and
+// a lock naming this very process is an earlier run's that had its pid, as
+// every run in a fresh container has pid 1.
 function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
   } catch (error) {

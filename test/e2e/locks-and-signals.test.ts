@@ -14,6 +14,7 @@ import {
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
+  CLI,
   ORDER_HEADER,
   childPids,
   cpuSeconds,
@@ -28,7 +29,7 @@ import {
   waitFor,
   writeIn,
 } from './helpers.js';
-import { copyFixture } from './runs.js';
+import { ORDERS_CSV_INVOICES, copyFixture } from './runs.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
@@ -131,6 +132,23 @@ describe('75: another run is writing the same outputs', () => {
     });
 
     expect(result.code).toBe(0);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  test("a lock naming the run's own pid is taken over: an earlier run had it", async () => {
+    // Every run in a fresh container is pid 1: the run whose lock it is was
+    // killed, and this one has its pid. exec keeps the shell's pid.
+    const dir = tempDir();
+    copyFixture(dir, 'orders.csv');
+    const script =
+      'echo $$ > orders.invoices.csv.lock; ' +
+      'echo half > orders.invoices.csv.$$.tmp; ' +
+      `exec "${process.execPath}" "${CLI}" process orders.csv -q`;
+
+    const result = spawnSync('sh', ['-c', script], { cwd: dir });
+
+    expect(result.status).toBe(0);
+    expect(readIn(dir, 'orders.invoices.csv')).toBe(ORDERS_CSV_INVOICES);
     expect(leftovers(dir)).toEqual([]);
   });
 });
