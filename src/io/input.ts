@@ -15,7 +15,13 @@ import {
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { ioError, missingInput, unusableInput, usageError } from '../errors.js';
+import {
+  ioError,
+  isOutOfSpace,
+  missingInput,
+  unusableInput,
+  usageError,
+} from '../errors.js';
 import type { InputFormat } from '../orders/rules.js';
 
 /** The input as a readable file. */
@@ -60,6 +66,7 @@ export async function prepareInput(
   // <(...)) cannot be read by byte range: it is spooled, as - is.
   const stream = name === '-' || !isFile(name);
   if (!stream && !gzip) {
+    checkReadable(name);
     return {
       name,
       path: name,
@@ -119,7 +126,9 @@ async function spool(
         `it is not valid gzip (${(error as Error).message})`,
       );
     }
-    // The spool file is ours: failing to write it is a write failure.
+    // The spool file is ours: failing to write it is a write failure; a
+    // full disk, which names no file, is told as the run tells one (74).
+    if (isOutOfSpace(error)) throw error;
     if ((error as NodeJS.ErrnoException).path === spoolPath) {
       throw ioError(spoolPath, error);
     }
@@ -146,6 +155,16 @@ function startsWithGzip(path: string): boolean {
 function isFile(path: string): boolean {
   sizeOf(path);
   return statSync(path).isFile();
+}
+
+// A file that cannot be opened is an input missing or unreadable (66),
+// found before any work.
+function checkReadable(path: string): void {
+  try {
+    closeSync(openSync(path, 'r'));
+  } catch (error) {
+    throw missingInput(path, error);
+  }
 }
 
 function sizeOf(path: string): number {

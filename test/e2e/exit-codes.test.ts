@@ -1,8 +1,9 @@
 // The exit codes of runs that end on their own: 0 and 3 when done, 64 to
 // 74 when they stop early, printing one line on standard error and leaving
 // no output and no temporary file behind.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   closeSync,
   copyFileSync,
   existsSync,
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import {
+  CLI,
   FIXTURES,
   ORDER_HEADER,
   csvLines,
@@ -297,6 +299,27 @@ describe('65: input unusable as a whole', () => {
 });
 
 describe('66: input missing or unreadable', () => {
+  test('a file this user may not read', async () => {
+    const dir = tempDir();
+    copyFixture(dir, 'orders.csv');
+    chmodSync(join(dir, 'orders.csv'), 0o000);
+    // Root reads any file: the run is then made as nobody, with setpriv.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && spawnSync('setpriv', ['--version']).status !== 0) return;
+    chmodSync(dir, 0o777);
+    const command = [process.execPath, CLI, 'process', 'orders.csv', '-q'];
+    const nobody = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+    const [file, args] = asRoot
+      ? ['setpriv', [...nobody, ...command]]
+      : [command[0], command.slice(1)];
+
+    const result = spawnSync(file, args, { cwd: dir, encoding: 'utf8' });
+
+    expect(result.status).toBe(66);
+    expect(result.stderr).toContain('Cannot read orders.csv: ');
+    expect(leftovers(dir)).toEqual([]);
+  });
+
   test.each([
     ['a missing file', 'missing.csv'],
     ['a missing .gz file', 'missing.jsonl.gz'],
@@ -440,6 +463,27 @@ describe('74: writing failed part way', () => {
         );
         expect(readdirSync(disk)).toEqual([]);
       }
+    },
+  );
+
+  test.runIf(smallDisk)(
+    'a full disk while standard input is first copied',
+    async () => {
+      const disk = smallDisk!;
+      // More than the 512 KiB disk holds, spooled beside the outputs.
+      const input = csvLines(
+        'order_id,quantity,unit_price',
+        ...Array.from({ length: 40_000 }, (_, i) => `ORD-${i},1,1.00`),
+      );
+
+      const result = await runCli(
+        ['process', '-', '--input-format', 'csv', '-q', '-o', 'o.csv'],
+        { cwd: disk, input },
+      );
+
+      expect(result.code).toBe(74);
+      expect(result.stderr).toContain('no space left on the device');
+      expect(readdirSync(disk)).toEqual([]);
     },
   );
 
