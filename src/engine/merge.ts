@@ -14,7 +14,7 @@ import {
   type MergeResult,
 } from './merge-stretch.js';
 import type { SpreadIdCheck } from './spread-ids-aside.js';
-import { readAt } from './spill.js';
+import { readInputAt } from './spill.js';
 import { pause } from './spread-orders.js';
 import {
   guessSpreadIds,
@@ -188,7 +188,7 @@ export class ChunkMerge {
       chunks,
       spreadIds,
       this.#rules,
-      (start, end) => readAt(fd, start, end - start),
+      (start, end) => readInputAt(fd, start, end - start),
       this.#outputs,
       this.#job,
       this.#signal,

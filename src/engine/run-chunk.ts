@@ -6,8 +6,7 @@ import { ByteSink } from '../orders/byte-sink.js';
 import { ChunkProcessor } from '../orders/chunk.js';
 import { Rules } from '../orders/rules.js';
 import { settleChunk } from '../orders/settle-chunk.js';
-import { INPUT_CHANGED } from '../errors.js';
-import { readInto, writeSpill } from './spill.js';
+import { readInputAt, readInputInto, writeSpill } from './spill.js';
 import type { ChunkReport, ChunkTask, JobSpec } from './task.js';
 
 // Read past the chunk's end so that the record crossing it is usually
@@ -18,20 +17,6 @@ const LF = 0x0a;
 
 const openFiles = new Map<string, number>();
 
-// Fills `buffer` from the input at `position`; a read past its end means
-// the file shrank mid-run.
-function readInput(buffer: Buffer, fd: number, position: number): Buffer {
-  try {
-    return readInto(buffer, fd, position);
-  } catch (error) {
-    throw new Error(`${INPUT_CHANGED}: ${(error as Error).message}`);
-  }
-}
-
-function readAt(fd: number, position: number, length: number): Buffer {
-  return readInput(Buffer.allocUnsafe(length), fd, position);
-}
-
 // The chunk's bytes are read into one buffer that every chunk of this
 // thread reuses: a fresh megabyte a chunk cost a page fault every 4 KiB
 // (measured: a quarter of a second of system time on 10M rows).
@@ -41,14 +26,15 @@ let chunkBuffer = Buffer.allocUnsafeSlow(0);
 const invoiceSink = new ByteSink();
 const runSink = new ByteSink();
 
-// Like readAt, into chunkBuffer; the bytes are valid until the next call.
+// Like readInputAt, into chunkBuffer; the bytes are valid until the next
+// call.
 function readChunkBytes(fd: number, position: number, length: number) {
   if (chunkBuffer.length < length) {
     chunkBuffer = Buffer.allocUnsafeSlow(
       Math.max(length, chunkBuffer.length * 2),
     );
   }
-  return readInput(chunkBuffer.subarray(0, length), fd, position);
+  return readInputInto(chunkBuffer.subarray(0, length), fd, position);
 }
 
 /** Runs a chunk task to its report. */
@@ -79,7 +65,7 @@ export function runChunk(job: JobSpec, task: ChunkTask): ChunkReport {
   const outcome = settleChunk(
     processor,
     start,
-    (from, to) => readAt(fd, from, to - from),
+    (from, to) => readInputAt(fd, from, to - from),
     invoiceSink,
     runSink,
   );
@@ -150,7 +136,7 @@ const searchBuffer = Buffer.allocUnsafeSlow(SEARCH_BLOCK_BYTES);
 function searchRecordStart(fd: number, offset: number, job: JobSpec): number {
   for (let position = offset - 1; position < job.fileBytes;) {
     const length = Math.min(SEARCH_BLOCK_BYTES, job.fileBytes - position);
-    const bytes = readInput(searchBuffer.subarray(0, length), fd, position);
+    const bytes = readInputInto(searchBuffer.subarray(0, length), fd, position);
     const lf = bytes.indexOf(LF);
     if (lf >= 0) return position + lf + 1;
     position += length;

@@ -6,6 +6,7 @@
 // files keeps every process's memory bounded by the chunks in flight.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
+import { INPUT_CHANGED } from '../errors.js';
 import type { ChunkOutcome } from '../orders/settle-chunk.js';
 import { decodeRuns } from '../orders/run-bytes.js';
 import { PARTS, partitionIds, type IdColumns } from './key-table.js';
@@ -241,6 +242,32 @@ export function readSpillIds(
 
 function bytesOf(view: ArrayBufferView): Buffer {
   return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/**
+ * Fills `buffer` from the run's input at `position`. A read past its end
+ * means the file was cut short while the run read it: the error says so
+ * (INPUT_CHANGED) across threads and processes, and the run ends with 74.
+ */
+export function readInputInto(
+  buffer: Buffer,
+  fd: number,
+  position: number,
+): Buffer {
+  try {
+    return readInto(buffer, fd, position);
+  } catch (error) {
+    throw new Error(`${INPUT_CHANGED}: ${(error as Error).message}`);
+  }
+}
+
+/** readInputInto a new buffer of `length` bytes. */
+export function readInputAt(
+  fd: number,
+  position: number,
+  length: number,
+): Buffer {
+  return readInputInto(Buffer.allocUnsafe(length), fd, position);
 }
 
 /** Reads `length` bytes at `position`, failing on a short read. */

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { Rules } from '../orders/rules.js';
 import { BucketSpill } from './bucket-spill.js';
 import { noCounts } from './merge-stretch.js';
-import { readAt } from './spill.js';
+import { readInputAt } from './spill.js';
 import {
   countedOf,
   type FoldAnswer,
@@ -43,7 +43,7 @@ function gather(work: GatherWork): GatherAnswer {
   const fd = openSync(work.job.inputPath, 'r');
   try {
     const readRecord = (start: number, end: number) =>
-      readAt(fd, start, end - start);
+      readInputAt(fd, start, end - start);
     for (const chunk of work.chunks) {
       gatherChunk(chunk, spreadIds, own, rules, readRecord, taken);
     }

@@ -15,7 +15,9 @@ import {
 import type { JobSpec } from '../engine/task.js';
 import {
   ExitCode,
+  inputChanged,
   ioError,
+  isInputChanged,
   isOutOfSpace,
   OrderBatchError,
   outOfSpace,
@@ -206,9 +208,13 @@ export async function processFile(
     return exitCode;
   } catch (error) {
     // A full disk, met by any process or thread writing the run's
-    // temporary files, is a write failure (74), not a bug.
+    // temporary files, is a write failure (74), not a bug; so is an input
+    // cut short while the merge reads some of it again.
     if (!(error instanceof OrderBatchError) && isOutOfSpace(error)) {
       throw outOfSpace(resolve(dirname(outputs.spillDir)));
+    }
+    if (!(error instanceof OrderBatchError) && isInputChanged(error)) {
+      throw inputChanged(options.input);
     }
     throw error;
   } finally {

@@ -1,10 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { planChunks } from '../../src/engine/coordinator.js';
 import { runChunk } from '../../src/engine/run-chunk.js';
+import { readInputAt } from '../../src/engine/spill.js';
 import type { JobSpec } from '../../src/engine/task.js';
+import { isInputChanged } from '../../src/errors.js';
 import { parseTaxRate } from '../../src/money/tax.js';
 import type { ChunkSettings } from '../../src/orders/rules.js';
 
@@ -84,3 +92,29 @@ describe('runChunk', () => {
     expect(starts.every((start) => start >= dataStart)).toBe(true);
   });
 });
+
+describe('reading the input again', () => {
+  // The merge and the spread orders' thread read some records again after
+  // the chunks: an input cut short by then must end the run with 74, as
+  // one cut short under the chunks does, not as an internal error.
+  test('a read past the end of the input is marked as the input changing', () => {
+    const job = jobFor('order_id,quantity,unit_price\nA,1,1\n', {});
+    const fd = openSync(job.inputPath, 'r');
+    try {
+      expect(readInputAt(fd, 0, 5).toString()).toBe('order');
+      const error = errorOf(() => readInputAt(fd, 30, 10));
+      expect(isInputChanged(error)).toBe(true);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+function errorOf(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('no error was thrown');
+}
