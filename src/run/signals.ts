@@ -23,8 +23,28 @@ export async function runWithSignals(
     );
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const exitCode = await outcomeOf(run, controller.signal);
+  // A stopped run may still wait for its worker processes to end (up to
+  // the 2 s before they are killed, longer for one stuck in the kernel);
+  // a second signal in that wait must still exit at once, and with the
+  // code, not die by the signal. A run that ended on its own has published
+  // its outputs or said why not: a signal in the moments before the
+  // process exits ends it with the run's own code, not as stopped.
+  if (!controller.signal.aborted) {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    const exitNow = () => process.exit(exitCode);
+    process.on('SIGINT', exitNow).on('SIGTERM', exitNow);
+  }
+  return exitCode;
+}
+
+// The exit code of `run`, telling its error, if any, in one line.
+async function outcomeOf(
+  run: (signal: AbortSignal) => Promise<number>,
+  signal: AbortSignal,
+): Promise<number> {
   try {
-    return await run(controller.signal);
+    return await run(signal);
   } catch (error) {
     if (error instanceof OrderBatchError) {
       log(error.message);
@@ -36,13 +56,5 @@ export async function runWithSignals(
       : String((error as Error).message ?? error).split('\n')[0];
     log(internalError(detail).message);
     return ExitCode.internal;
-  } finally {
-    // A stopped run may still wait for its worker processes to end (up to
-    // the 2 s before they are killed, longer for one stuck in the kernel);
-    // a second signal in that wait must still exit at once, and with the
-    // code, not die by the signal.
-    if (!controller.signal.aborted) {
-      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-    }
   }
 }
