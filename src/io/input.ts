@@ -33,6 +33,11 @@ export interface PreparedInput {
   /** Bytes of the input as given (compressed for .gz). */
   sourceBytes: number;
   format: InputFormat;
+  /**
+   * When the file read in place was last modified, as the run began; none
+   * for a spooled input, which is the run's own.
+   */
+  modifiedMs?: number;
 }
 
 /** The format named by a file name, or undefined. */
@@ -67,12 +72,14 @@ export async function prepareInput(
   const stream = name === '-' || !isFile(name);
   if (!stream && !gzip) {
     checkReadable(name);
+    const { size, mtimeMs } = statSync(name);
     return {
       name,
       path: name,
-      fileBytes: sizeOf(name),
-      sourceBytes: sizeOf(name),
+      fileBytes: size,
+      sourceBytes: size,
       format: resolved,
+      modifiedMs: mtimeMs,
     };
   }
 
@@ -101,6 +108,21 @@ export async function prepareInput(
     sourceBytes,
     format: resolved,
   };
+}
+
+/**
+ * Whether the file read in place is no longer as it was when the run
+ * began (its size or its modification time): rows written to it meanwhile
+ * are rows the run did not read.
+ */
+export function hasChangedSince(input: PreparedInput): boolean {
+  if (input.modifiedMs === undefined) return false;
+  try {
+    const { size, mtimeMs } = statSync(input.path);
+    return size !== input.fileBytes || mtimeMs !== input.modifiedMs;
+  } catch {
+    return true;
+  }
 }
 
 // Copies `streams` (a source and what it goes through) to `spoolPath`,

@@ -23,7 +23,7 @@ import {
   outOfSpace,
 } from '../errors.js';
 import { jsonLayout, readCsvLayout } from '../io/header.js';
-import { prepareInput } from '../io/input.js';
+import { hasChangedSince, prepareInput } from '../io/input.js';
 import { OutputWriter } from '../io/output-writer.js';
 import {
   checkSeparate,
@@ -179,6 +179,9 @@ export async function processFile(
 
     const result = await (await merging).finish(chain.accepted);
     closeOutputs();
+    // A file that grew (or changed) while it was read has rows this run
+    // did not see: its invoices would be short.
+    if (hasChangedSince(input)) throw inputChanged(input.name);
     if (paths.invoices === '-') await copyToStdout(outputs.invoicesTemporary);
 
     signal.throwIfAborted();
