@@ -86,7 +86,7 @@ function sameFile(a: string, b: string): boolean {
 /** The temporary name of a target, marked with this process's pid. */
 export function temporaryPath(target: string, pid = process.pid): string {
   // Beside a device or a pipe no file can be made: use the temporary folder.
-  if (pid === process.pid && isSpecialFile(target)) {
+  if (isSpecialFile(target)) {
     return join(tmpdir(), `order-batch.${basename(target)}.${pid}.tmp`);
   }
   return `${target}.${pid}.tmp`;

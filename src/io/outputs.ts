@@ -162,9 +162,9 @@ export class OutputSet {
     // On disk before it is renamed into place, as the merge made the
     // invoices and rejects (OutputWriter.sync): a summary found after a
     // crash is whole.
-    step(summary, () =>
-      writeFileSync(temporaryPath(summary), summaryText, { flush: true }),
-    );
+    const temporary = temporaryPath(summary);
+    this.#temporaries.push(temporary);
+    step(summary, () => writeFileSync(temporary, summaryText, { flush: true }));
     move(summary);
   }
 

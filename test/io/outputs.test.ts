@@ -8,6 +8,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { temporaryPath } from '../../src/io/output-paths.js';
 import { OutputSet } from '../../src/io/outputs.js';
 import { errorOf, folder, pathsIn } from './helpers.js';
 
@@ -47,6 +48,8 @@ describe('OutputSet', () => {
     expect(error.message).not.toContain('nothing was published');
     expect(readFileSync(paths.invoices, 'utf8')).toBe('invoices\n');
     expect(existsSync(`${paths.summary}/o.summary.json`)).toBe(false);
+    // Its temporary file too is gone, wherever it was made.
+    expect(existsSync(temporaryPath(paths.summary))).toBe(false);
   });
 
   test('publishing that fails at once says nothing was published', () => {
