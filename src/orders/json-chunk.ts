@@ -6,6 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ChunkRecords } from './chunk-records.js';
 import { Code } from './codes.js';
 import { readJsonOrder } from './json-order.js';
+import { JsonPlainReader } from './json-plain.js';
 import type { Rules } from './rules.js';
 import { Utf8Check } from './utf8-check.js';
 
@@ -18,11 +19,13 @@ export class JsonLines {
   skippingLongLine = false;
   readonly #rules: Rules;
   readonly #book: ChunkRecords;
+  readonly #plain: JsonPlainReader;
   #longLine = new Utf8Check();
 
   constructor(rules: Rules, book: ChunkRecords) {
     this.#rules = rules;
     this.#book = book;
+    this.#plain = new JsonPlainReader(rules);
   }
 
   /**
@@ -40,6 +43,7 @@ export class JsonLines {
   ): number {
     const { maxRecordBytes } = this.#rules.settings;
     const book = this.#book;
+    this.#plain.forgetBuffer();
     // An over-long line being skipped may run past the chunk's end.
     while (
       (pos + offset < ownedEnd || this.skippingLongLine) &&
@@ -115,6 +119,15 @@ export class JsonLines {
     const start = offset + pos;
     const end = offset + next;
     book.records++;
+    const plain = this.#plain;
+    if (plain.read(bytes, pos, contentEnd)) {
+      const order = book.index.atAscii(bytes, plain.keyStart, plain.keyEnd);
+      // A repeated id's later lines count nowhere: the order is a duplicate.
+      if (++order.jsonLines === 1) plain.countInto(bytes, order);
+      book.addRow(start, end, order.index, Code.none);
+      return;
+    }
+
     const line = bytes.subarray(pos, contentEnd);
     if (!isUtf8(line)) {
       book.reject(
