@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { ChunkRecords } from './chunk-records.js';
 import { Code } from './codes.js';
-import { readJsonOrder } from './json-order.js';
+import { countJsonOrder, readJsonOrder } from './json-order.js';
 import { JsonPlainReader } from './json-plain.js';
 import type { Rules } from './rules.js';
 import { Utf8Check } from './utf8-check.js';
@@ -149,19 +149,7 @@ export class JsonLines {
     order.jsonLines++;
     if (order.jsonLines === 1) {
       order.itemCode = read.code;
-      if (read.code === Code.none && read.rate) {
-        order.noteCustomer(read.customerId);
-        order.addLines(
-          read.currency,
-          read.region,
-          read.minorDigits,
-          read.rate,
-          read.lines,
-          read.quantity,
-          read.subtotalMinor,
-          read.lineTaxMinor,
-        );
-      }
+      countJsonOrder(read, order);
     }
     const row = book.addRow(start, end, order.index, read.code);
     if (read.code !== Code.none) {

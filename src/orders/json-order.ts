@@ -9,6 +9,7 @@ import {
 import { computeTaxMinor, type TaxRate } from '../money/tax.js';
 import { Code } from './codes.js';
 import { MAX_QUANTITY } from './fields.js';
+import type { OrderPartial } from './partial.js';
 import type { Rules } from './rules.js';
 
 /** A JSON line that is an order with an id and items. */
@@ -71,6 +72,25 @@ export function readJsonOrder(
   }
 
   return readItems(order, key, items, rules);
+}
+
+/**
+ * Counts an order read by readJsonOrder into `order` when all of it is
+ * good: its customer, and its items as one line each.
+ */
+export function countJsonOrder(read: JsonOrder, order: OrderPartial): void {
+  if (read.code !== Code.none || !read.rate) return;
+  order.noteCustomer(read.customerId);
+  order.addLines(
+    read.currency,
+    read.region,
+    read.minorDigits,
+    read.rate,
+    read.lines,
+    read.quantity,
+    read.subtotalMinor,
+    read.lineTaxMinor,
+  );
 }
 
 function readItems(

@@ -4,30 +4,14 @@
 // on random lines, good and bad, spaced or not, keys in any order.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseTaxRate } from '../../src/money/tax.js';
-import { readJsonOrder } from '../../src/orders/json-order.js';
+import { countJsonOrder, readJsonOrder } from '../../src/orders/json-order.js';
 import { JsonPlainReader } from '../../src/orders/json-plain.js';
 import { OrderPartial, factsOf } from '../../src/orders/partial.js';
-import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
-import { CSV_SETTINGS } from './settings.js';
+import { Rules } from '../../src/orders/rules.js';
+import { taxSettings } from './settings.js';
 
 function rulesFor(taxTable: boolean, lineRounding: boolean): Rules {
-  const settings: ChunkSettings = {
-    ...CSV_SETTINGS,
-    format: 'jsonl',
-    tax: {
-      rate: CSV_SETTINGS.tax.rate,
-      // No '*' row: a region outside the table is unknown_region.
-      table: taxTable
-        ? [
-            ['FR', parseTaxRate('0.2')!],
-            ['GB', parseTaxRate('0.175')!],
-          ]
-        : undefined,
-      rounding: lineRounding ? 'line' : 'order',
-    },
-  };
-  return new Rules(settings);
+  return new Rules({ ...taxSettings(taxTable, lineRounding), format: 'jsonl' });
 }
 
 // The facts of a line read by the plain path, or undefined if it left it.
@@ -48,17 +32,7 @@ function readGeneral(text: string, rules: Rules) {
   const read = readJsonOrder(text, rules);
   if (!('lines' in read) || read.code !== 0 || !read.rate) return undefined;
   const order = new OrderPartial(read.key, 0);
-  order.noteCustomer(read.customerId);
-  order.addLines(
-    read.currency,
-    read.region,
-    read.minorDigits,
-    read.rate,
-    read.lines,
-    read.quantity,
-    read.subtotalMinor,
-    read.lineTaxMinor,
-  );
+  countJsonOrder(read, order);
   return factsOf(order);
 }
 

@@ -6,13 +6,12 @@
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
-import { parseTaxRate } from '../../src/money/tax.js';
 import { RecordFields } from '../../src/csv/scan.js';
 import { ChunkProcessor } from '../../src/orders/chunk.js';
 import { CsvLineReader, NOT_PLAIN } from '../../src/orders/csv-line.js';
 import { Rules, type ChunkSettings } from '../../src/orders/rules.js';
 import { settleChunk } from '../../src/orders/settle-chunk.js';
-import { CSV_SETTINGS } from './settings.js';
+import { taxSettings } from './settings.js';
 
 // The columns of CSV_SETTINGS: order_id,customer_id,currency,region,
 // quantity,unit_price. Values good and bad, with spaces and tabs around
@@ -26,23 +25,6 @@ const VALUES = [
   ['1.50', '0', '10', '1.555', '2.', '.5', 'abc', '', ' 2.00', '1e3'],
   ['99999999999999999999', '0.001', '12.3456'],
 ];
-
-function settingsFor(taxTable: boolean, lineRounding: boolean): ChunkSettings {
-  return {
-    ...CSV_SETTINGS,
-    tax: {
-      rate: CSV_SETTINGS.tax.rate,
-      // No '*' row: a region outside the table is unknown_region.
-      table: taxTable
-        ? [
-            ['FR', parseTaxRate('0.2')!],
-            ['GB', parseTaxRate('0.175')!],
-          ]
-        : undefined,
-      rounding: lineRounding ? 'line' : 'order',
-    },
-  };
-}
 
 function run(text: string, settings: ChunkSettings) {
   const bytes = Buffer.from(text);
@@ -87,7 +69,7 @@ describe('the plain path', () => {
         fc.boolean(),
         fc.boolean(),
         (records, quotedField, taxTable, lineRounding) => {
-          const settings = settingsFor(taxTable, lineRounding);
+          const settings = taxSettings(taxTable, lineRounding);
           const asIs = records
             .map(({ cells, end }) => cells.join(',') + end)
             .join('');
@@ -122,7 +104,7 @@ describe('the plain path', () => {
         'D,C1,EUR,FR,1,1',
       ];
       const settings = {
-        ...settingsFor(false, false),
+        ...taxSettings(false, false),
         delimiter: delimiter.charCodeAt(0),
       };
       const lines = records.map((line) => line.replaceAll(',', delimiter));
@@ -143,7 +125,7 @@ describe('readPlain', () => {
   // The property above holds even if no record took the fast path: these
   // say which records do.
   const reader = () => {
-    const rules = new Rules(settingsFor(false, false));
+    const rules = new Rules(taxSettings(false, false));
     return new CsvLineReader(rules, new RecordFields());
   };
 
@@ -203,7 +185,7 @@ describe('readPlain', () => {
   test('leaves a record longer than maxRecordBytes to the general path', () => {
     const record = Buffer.from('A,C1,EUR,FR,2,1.50\r\n'); // 18 bytes + CRLF
     const limited = (maxRecordBytes: number) => {
-      const settings = { ...settingsFor(false, false), maxRecordBytes };
+      const settings = { ...taxSettings(false, false), maxRecordBytes };
       return new CsvLineReader(new Rules(settings), new RecordFields());
     };
     expect(limited(18).readPlain(record, 0)).toBe(record.length);

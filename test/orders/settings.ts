@@ -23,3 +23,27 @@ export const CSV_SETTINGS: ChunkSettings = {
   formulaGuard: true,
   maxRecordBytes: 1 << 20,
 };
+
+/**
+ * CSV_SETTINGS with a tax table of FR and GB (and no '*' row, so that any
+ * other region is unknown_region) or the one rate, rounded once an order
+ * or on each line.
+ */
+export function taxSettings(
+  taxTable: boolean,
+  lineRounding: boolean,
+): ChunkSettings {
+  return {
+    ...CSV_SETTINGS,
+    tax: {
+      rate: CSV_SETTINGS.tax.rate,
+      table: taxTable
+        ? [
+            ['FR', parseTaxRate('0.2')!],
+            ['GB', parseTaxRate('0.175')!],
+          ]
+        : undefined,
+      rounding: lineRounding ? 'line' : 'order',
+    },
+  };
+}
