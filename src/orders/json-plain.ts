@@ -10,13 +10,15 @@ import { MINOR_DIGITS } from '../money/currency.js';
 import { parseMinorUnits } from '../money/decimal.js';
 import { computeTaxMinor, type TaxRate } from '../money/tax.js';
 import { ColumnLookup } from './column-lookup.js';
-import { parseQuantity, trimEnd, trimStart } from './fields.js';
+import { trimEnd, trimStart } from './fields.js';
 import {
   NOT_PLAIN,
   isName,
+  isShortDecimal,
   keyOf,
   plainStringEnd,
   plainValueEnd,
+  quantityAt,
   skipScalar,
   skipSpace,
 } from './json-tokens.js';
@@ -25,10 +27,6 @@ import type { Rules } from './rules.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const ONE = 0x31;
-const NINE = 0x39;
 const COLON = 0x3a;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -49,14 +47,6 @@ const ITEM_KEYS = ['quantity', 'price', 'unit_price'];
 const QUANTITY = 0;
 const PRICE = 1;
 const UNIT_PRICE = 2;
-
-// readJsonOrder reads a price given as a JSON number from String() of its
-// value. For a number of at most 15 digits (so below 10^15) that gives
-// back its own digits, but for trailing zeros after the point, which
-// change no minor units, and for values below 10^-6, which it writes with
-// an exponent: those are zero, or finer than any currency's minor unit and
-// left to the general path. So such a number is read from its own text.
-const MAX_NUMBER_DIGITS = 15;
 
 /** Reads plain JSON lines; one reader serves a chunk. */
 export class JsonPlainReader {
@@ -302,28 +292,4 @@ export class JsonPlainReader {
 function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
   to.set(from);
   return to;
-}
-
-// Whether the JSON number [start, end) is a plain non-negative decimal of
-// at most MAX_NUMBER_DIGITS digits: one whose text is what String() of its
-// value prints, trailing zeros aside.
-function isShortDecimal(bytes: Buffer, start: number, end: number): boolean {
-  let digits = 0;
-  for (let p = start; p < end; p++) {
-    const byte = bytes[p];
-    if (byte >= ZERO && byte <= NINE) digits++;
-    else if (byte !== DOT) return false;
-  }
-  return digits <= MAX_NUMBER_DIGITS;
-}
-
-// A quantity given as a plain string or an integer without a sign, point,
-// exponent or leading zero; -1 for any other, or one out of range.
-function quantityAt(bytes: Buffer, start: number, end: number): number {
-  if (bytes[start] === QUOTE) {
-    const from = trimStart(bytes, start + 1, end - 1);
-    return parseQuantity(bytes, from, trimEnd(bytes, from, end - 1));
-  }
-  if (bytes[start] < ONE || bytes[start] > NINE) return -1;
-  return parseQuantity(bytes, start, end);
 }

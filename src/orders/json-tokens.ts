@@ -1,10 +1,12 @@
 // The pieces of JSON that json-plain.ts reads a line with, from its bytes:
 // white space, strings of printable ASCII without escapes, numbers, the
-// literals, and key names. Each answers where its piece ends, or NOT_PLAIN
+// literals, key names, and the values of a quantity and a price. Each answers where its piece ends, or NOT_PLAIN
 // for bytes it does not read (the general path then reads the line).
 
 /** The answer for bytes that are not the piece asked for. */
 export const NOT_PLAIN = -1;
+
+import { parseQuantity, trimEnd, trimStart } from './fields.js';
 
 const TAB = 0x09;
 const SPACE = 0x20;
@@ -13,6 +15,7 @@ const PLUS = 0x2b;
 const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
+const ONE = 0x31;
 const NINE = 0x39;
 const UPPER_E = 0x45;
 const BACKSLASH = 0x5c;
@@ -129,4 +132,45 @@ export function isName(
     if (bytes[start + i] !== name.charCodeAt(i)) return false;
   }
   return true;
+}
+
+// readJsonOrder reads a price given as a JSON number from String() of its
+// value. For a number of at most 15 digits (so below 10^15) that gives
+// back its own digits, but for trailing zeros after the point, which
+// change no minor units, and for values below 10^-6, which it writes with
+// an exponent: those are zero, or finer than any currency's minor unit and
+// left to the general path. So such a number is read from its own text.
+const MAX_NUMBER_DIGITS = 15;
+
+/**
+ * Whether the JSON number [start, end) is a plain non-negative decimal of
+ * at most MAX_NUMBER_DIGITS digits: one whose text is what String() of its
+ * value prints, trailing zeros aside.
+ */
+export function isShortDecimal(
+  bytes: Buffer,
+  start: number,
+  end: number,
+): boolean {
+  let digits = 0;
+  for (let p = start; p < end; p++) {
+    const byte = bytes[p];
+    if (byte >= ZERO && byte <= NINE) digits++;
+    else if (byte !== DOT) return false;
+  }
+  return digits <= MAX_NUMBER_DIGITS;
+}
+
+/**
+ * The quantity that the plain string or JSON number [start, end) gives:
+ * a string's trimmed digits, or an integer without a sign, point,
+ * exponent or leading zero; -1 for any other, or one out of range.
+ */
+export function quantityAt(bytes: Buffer, start: number, end: number): number {
+  if (bytes[start] === QUOTE) {
+    const from = trimStart(bytes, start + 1, end - 1);
+    return parseQuantity(bytes, from, trimEnd(bytes, from, end - 1));
+  }
+  if (bytes[start] < ONE || bytes[start] > NINE) return -1;
+  return parseQuantity(bytes, start, end);
 }

@@ -3,8 +3,10 @@
 import { describe, expect, test } from 'vitest';
 import {
   NOT_PLAIN,
+  isShortDecimal,
   numberEnd,
   plainStringEnd,
+  quantityAt,
   skipScalar,
 } from '../../src/orders/json-tokens.js';
 
@@ -69,6 +71,42 @@ describe('skipScalar', () => {
     'leaves %j to JSON.parse',
     (text) => {
       expect(pieceOf(skipScalar, text)).toBeUndefined();
+    },
+  );
+});
+
+describe('quantityAt', () => {
+  test.each([
+    ['3', 3],
+    ['"3"', 3],
+    ['" 12 "', 12],
+    ['1000000000', 1_000_000_000],
+    ['1000000001', -1],
+    ['0', -1],
+    ['07', -1],
+    ['-1', -1],
+    ['2.0', -1],
+    ['1e2', -1],
+  ])('reads %j as %d', (text, quantity) => {
+    const bytes = Buffer.from(text);
+    expect(quantityAt(bytes, 0, bytes.length)).toBe(quantity);
+  });
+});
+
+describe('isShortDecimal', () => {
+  // String() of these values gives back their digits, trailing zeros aside.
+  test.each(['12.50', '0.000001', '999999999999999', '0.5'])(
+    'takes %j',
+    (text) => {
+      expect(isShortDecimal(Buffer.from(text), 0, text.length)).toBe(true);
+    },
+  );
+
+  // Too many digits to come back from a double, or not plain.
+  test.each(['1234567890123456', '-1.5', '1e3', '1E-7'])(
+    'leaves %j to JSON.parse',
+    (text) => {
+      expect(isShortDecimal(Buffer.from(text), 0, text.length)).toBe(false);
     },
   );
 });
