@@ -1,7 +1,8 @@
 // The pieces of JSON that json-plain.ts reads a line with, from its bytes:
 // white space, strings of printable ASCII without escapes, numbers, the
-// literals, key names, and the values of a quantity and a price. Each answers where its piece ends, or NOT_PLAIN
-// for bytes it does not read (the general path then reads the line).
+// literals, key names, and the values of a quantity and a price. Each
+// answers where its piece ends, or NOT_PLAIN for bytes it does not read
+// (the general path then reads the line).
 
 /** The answer for bytes that are not the piece asked for. */
 export const NOT_PLAIN = -1;
